@@ -1,0 +1,3 @@
+from sauti.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,54 @@
+"""Roles of domain.md §2 and what each may do: the one permission matrix of Sauti.
+
+A permission says *what* a user may do; the area scope (see ``access``) says *where*. Both are
+needed. The matrix is data, so a test can print and check it row by row.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CLA = "CLA", _("Community Liaison Assistant")
+    CA_OFFICER = "CA_OFFICER", _("Civil Affairs officer")
+    POC_OFFICER = "POC_OFFICER", _("Protection of civilians officer")
+    JOC_OFFICER = "JOC_OFFICER", _("JOC duty officer")
+    RESPONDER_UNIT = "RESPONDER_UNIT", _("Responder (base or unit commander)")
+    NATIONAL_FOCAL = "NATIONAL_FOCAL", _("National forces liaison")
+    HR_OFFICER = "HR_OFFICER", _("Human rights officer")
+    CP_OFFICER = "CP_OFFICER", _("Child protection officer")
+    WPA = "WPA", _("Women protection adviser")
+    DDR_OFFICER = "DDR_OFFICER", _("DDR / CVR officer")
+    PA_OFFICER = "PA_OFFICER", _("Political affairs officer")
+    ANALYST = "ANALYST", _("Analyst")
+    DPO_FOCAL = "DPO_FOCAL", _("Data protection focal point")
+    ADMIN = "ADMIN", _("Administrator")
+    PARTNER_CSO = "PARTNER_CSO", _("Partner organisation")
+
+
+R = Role
+_FIELD_STAFF = {R.CLA, R.CA_OFFICER, R.POC_OFFICER, R.JOC_OFFICER}
+_ALERT_READERS = _FIELD_STAFF | {R.RESPONDER_UNIT, R.ANALYST, R.DPO_FOCAL, R.HR_OFFICER, R.CP_OFFICER, R.WPA}
+
+# permission code -> roles that hold it
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "alerts.view": frozenset(_ALERT_READERS),
+    "alerts.create": frozenset({R.CLA, R.CA_OFFICER}),
+    "alerts.export": frozenset(_FIELD_STAFF | {R.ANALYST}),
+    # Sealed personal data of reporters (DP-3): the CLA line and the data-protection focal point.
+    "identity.view": frozenset({R.CLA, R.CA_OFFICER, R.DPO_FOCAL}),
+    "places.view": frozenset(Role),
+    "places.edit": frozenset({R.CLA, R.CA_OFFICER, R.ADMIN}),
+    "audit.view": frozenset({R.ADMIN, R.DPO_FOCAL}),
+    "users.manage": frozenset({R.ADMIN}),
+    "jobs.view": frozenset({R.ADMIN}),
+}
+
+
+def roles_with(permission: str) -> frozenset[Role]:
+    try:
+        return PERMISSIONS[permission]
+    except KeyError as exc:
+        raise KeyError(f"unknown permission {permission!r}") from exc

@@ -1,0 +1,16 @@
+"""Reads of alerts, always through the access module."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from sauti.accounts import access
+from sauti.alerts.models import Alert
+
+
+def alerts_visible_to(user: access.AnyUser | None, permission: str = "alerts.view") -> QuerySet[Alert]:
+    return access.visible(user, permission, Alert.objects.select_related("admin_unit"), "admin_unit")
+
+
+def alert_get(user: access.AnyUser | None, alert_id: int) -> Alert:
+    return access.get_visible(user, "alerts.view", Alert.objects.select_related("admin_unit"), "admin_unit", id=alert_id)

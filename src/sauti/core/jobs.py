@@ -1,0 +1,149 @@
+"""The job queue: enqueue, claim, run, retry with back-off.
+
+Claiming uses a conditional UPDATE (``WHERE id = ? AND status IN (ready states)``), which is
+atomic on SQLite and PostgreSQL alike, so several workers never run one job twice. A worker that
+dies holds its job only until its lease expires; another worker then takes it again. Handlers
+must therefore be idempotent.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import traceback
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from sauti.core.models import Job
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[..., Any]
+_HANDLERS: dict[str, Handler] = {}
+
+
+def job(name: str) -> Callable[[Handler], Handler]:
+    """Register a function as the handler of jobs named ``name``."""
+
+    def register(func: Handler) -> Handler:
+        if name in _HANDLERS and _HANDLERS[name] is not func:
+            raise ValueError(f"job handler {name!r} registered twice")
+        _HANDLERS[name] = func
+        return func
+
+    return register
+
+
+def handlers() -> dict[str, Handler]:
+    return dict(_HANDLERS)
+
+
+def job_enqueue(
+    name: str,
+    payload: dict[str, Any] | None = None,
+    *,
+    run_after: Any = None,
+    dedupe_key: str | None = None,
+    max_attempts: int | None = None,
+) -> Job:
+    """Queue a job. Call inside the transaction that makes it necessary (outbox pattern)."""
+    if name not in _HANDLERS:
+        raise ValueError(f"no job handler named {name!r}")
+    fields = {
+        "name": name,
+        "payload": payload or {},
+        "run_after": run_after or timezone.now(),
+        "max_attempts": max_attempts or settings.SAUTI_JOB_MAX_ATTEMPTS,
+    }
+    if dedupe_key:
+        existing, _created = Job.objects.get_or_create(dedupe_key=dedupe_key, defaults=fields)
+        return existing
+    return Job.objects.create(**fields)
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _ready_q(now: Any) -> Q:
+    ready = Q(status__in=[Job.Status.QUEUED, Job.Status.FAILED], run_after__lte=now)
+    expired = Q(status=Job.Status.RUNNING, locked_until__lt=now)
+    return ready | expired
+
+
+def job_claim(worker: str | None = None) -> Job | None:
+    """Claim the next ready job, or None. Safe with many workers on SQLite and PostgreSQL."""
+    worker = worker or worker_id()
+    for _ in range(5):
+        now = timezone.now()
+        candidate = (
+            Job.objects.filter(_ready_q(now)).order_by("run_after", "id").values_list("id", flat=True).first()
+        )
+        if candidate is None:
+            return None
+        lease = now + timedelta(seconds=settings.SAUTI_JOB_LEASE_SECONDS)
+        won = Job.objects.filter(Q(id=candidate) & _ready_q(now)).update(
+            status=Job.Status.RUNNING, locked_by=worker, locked_until=lease
+        )
+        if won:
+            return Job.objects.get(id=candidate)
+    return None
+
+
+def backoff(attempts: int) -> timedelta:
+    """Delay before retry number ``attempts``: 5 s, 10 s, 20 s … capped at one hour."""
+    return timedelta(seconds=min(5 * 2 ** max(attempts - 1, 0), 3600))
+
+
+def job_run(claimed: Job) -> Job:
+    """Run a claimed job and record the outcome; a failure is recorded, never raised."""
+    handler = _HANDLERS.get(claimed.name)
+    claimed.attempts += 1
+    try:
+        if handler is None:
+            raise LookupError(f"no handler registered for job {claimed.name!r}")
+        with transaction.atomic():
+            result = handler(**claimed.payload)
+        claimed.status = Job.Status.DONE
+        claimed.result = result if isinstance(result, dict) else {"value": result}
+        claimed.progress = 1.0
+        claimed.finished_at = timezone.now()
+        claimed.last_error = ""
+    except Exception:
+        claimed.last_error = traceback.format_exc(limit=8)[-4000:]
+        if claimed.attempts >= claimed.max_attempts:
+            claimed.status = Job.Status.DEAD
+            claimed.finished_at = timezone.now()
+            log.error("job %s gave up after %s attempts", claimed, claimed.attempts)
+        else:
+            claimed.status = Job.Status.FAILED
+            claimed.run_after = timezone.now() + backoff(claimed.attempts)
+            log.warning("job %s failed (attempt %s), retrying", claimed, claimed.attempts)
+    claimed.locked_by = ""
+    claimed.locked_until = None
+    claimed.save()
+    return claimed
+
+
+def job_progress(job_id: int, fraction: float) -> None:
+    """Report progress (0..1) of a running job, shown on pages that poll it."""
+    Job.objects.filter(id=job_id).update(progress=max(0.0, min(1.0, fraction)))
+
+
+def run_pending(limit: int = 1000, worker: str | None = None) -> int:
+    """Run ready jobs until none is left (or ``limit``); returns how many ran. Used by tests."""
+    ran = 0
+    while ran < limit:
+        claimed = job_claim(worker)
+        if claimed is None:
+            break
+        job_run(claimed)
+        ran += 1
+    return ran

@@ -1,0 +1,47 @@
+"""`sauti worker`: claim and run background jobs from the database until stopped."""
+
+from __future__ import annotations
+
+import signal
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from sauti.core import jobs
+
+
+class Command(BaseCommand):
+    help = "Run background jobs claimed from the database (no broker needed)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--once", action="store_true", help="Run ready jobs, then exit.")
+        parser.add_argument("--poll", type=float, default=1.0, help="Seconds between polls when idle.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        stop = {"now": False}
+
+        def request_stop(signum: int, frame: Any) -> None:
+            stop["now"] = True
+
+        signal.signal(signal.SIGTERM, request_stop)
+        signal.signal(signal.SIGINT, request_stop)
+        worker = jobs.worker_id()
+        self.stdout.write(f"worker {worker} started; handlers: {', '.join(sorted(jobs.handlers()))}")
+        while not stop["now"]:
+            close_old_connections()
+            try:
+                claimed = jobs.job_claim(worker)
+            except Exception as exc:  # database busy or briefly unreachable: wait and retry
+                self.stderr.write(f"claim failed: {exc}")
+                time.sleep(options["poll"])
+                continue
+            if claimed is None:
+                if options["once"]:
+                    break
+                time.sleep(options["poll"])
+                continue
+            done = jobs.job_run(claimed)
+            self.stdout.write(f"{done.name}#{done.pk}: {done.status} (attempt {done.attempts})")
+        self.stdout.write("worker stopped")

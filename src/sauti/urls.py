@@ -1,0 +1,17 @@
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from sauti.accounts.views import audit_log
+from sauti.api import api
+from sauti.core.views import health
+
+urlpatterns = [
+    path("health", health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("accounts/", include("sauti.accounts.urls")),
+    path("audit/", audit_log, name="audit_log"),
+    path("alerts/", include("sauti.alerts.urls")),
+    path("api/v1/", api.urls),
+    path("", include("sauti.web.urls")),
+]

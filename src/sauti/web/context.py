@@ -1,0 +1,30 @@
+"""Navigation by capability: a user sees the sections their role can use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from sauti.accounts import access
+
+# (label, url name, permission)
+SECTIONS = [
+    (_("Home"), "web:home", None),
+    (_("Alerts"), "alerts:list", "alerts.view"),
+    (_("Audit log"), "audit_log", "audit.view"),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    items = []
+    if user is not None and user.is_authenticated:
+        for label, url_name, permission in SECTIONS:
+            if permission is None or access.has_perm(user, permission):  # type: ignore[arg-type]
+                url = reverse(url_name)
+                items.append({"label": label, "url": url, "active": request.path == url or (url != "/" and request.path.startswith(url))})
+    return {"nav_items": items, "mission_name": settings.SAUTI_MISSION_NAME}
