@@ -32,8 +32,6 @@ def _run(cmd: list[str], **kwargs: object) -> int:
 
 def ensure_env(extras: str) -> None:
     """Create .venv and install Sauti (+ extras) if anything it depends on changed."""
-    if sys.version_info < (3, 11):
-        sys.exit(f"Sauti needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     if not PY.exists():
         print(f"creating virtual environment in {VENV} …", flush=True)
         venv.EnvBuilder(with_pip=True, clear=False).create(VENV)
@@ -46,8 +44,20 @@ def ensure_env(extras: str) -> None:
         return
     print("installing Sauti and its dependencies (first run or changed requirements) …", flush=True)
     target = f".[{extras}]" if extras else "."
-    code = _run([str(PY), "-m", "pip", "install", "--disable-pip-version-check", "-q",
-                 "-c", str(CONSTRAINTS), "-e", target])
+    code = _run(
+        [
+            str(PY),
+            "-m",
+            "pip",
+            "install",
+            "--disable-pip-version-check",
+            "-q",
+            "-c",
+            str(CONSTRAINTS),
+            "-e",
+            target,
+        ]
+    )
     if code != 0:
         sys.exit("installation failed (see the pip output above)")
     stamp.write_text(digest.hexdigest())
@@ -83,7 +93,11 @@ def cmd_check(args: list[str]) -> int:
     ]
     failed = []
     for step in steps:
-        print("$", " ".join(Path(step[0]).name if i == 0 else s for i, s in enumerate(step)), flush=True)
+        print(
+            "$",
+            " ".join(Path(step[0]).name if i == 0 else s for i, s in enumerate(step)),
+            flush=True,
+        )
         if _run(step, env=env) != 0:
             failed.append(Path(step[0]).name + " " + step[1])
     if failed:
@@ -97,6 +111,9 @@ COMMANDS = {"demo": cmd_demo, "test": cmd_test, "check": cmd_check}
 
 
 def main() -> int:
+    if sys.version_info < (3, 11):  # noqa: UP036 - this file must explain itself on old Pythons
+        print(f"Sauti needs Python 3.11 or newer; this is {sys.version.split()[0]}")
+        return 2
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
         print(__doc__)
         return 2

@@ -72,7 +72,9 @@ def demo(argv: list[str]) -> int:
             return result.returncode
     if args.no_serve:
         return 0
-    server = subprocess.Popen([*me, "serve", "--host", args.host, "--port", str(args.port)], env=env)
+    server = subprocess.Popen(
+        [*me, "serve", "--host", args.host, "--port", str(args.port)], env=env
+    )
     worker = subprocess.Popen([*me, "worker"], env=env)
     url = f"http://{args.host}:{args.port}"
     if not _wait_healthy(f"{url}/health"):

@@ -19,7 +19,9 @@ from sauti import env
 
 BASE_DIR = Path(__file__).resolve().parent
 
-SAUTI_ENV = env.string("SAUTI_ENV", "production", choices=("production", "demo", "test", "development"))
+SAUTI_ENV = env.string(
+    "SAUTI_ENV", "production", choices=("production", "demo", "test", "development")
+)
 RELAXED = SAUTI_ENV in ("demo", "test", "development")
 
 DATA_DIR = Path(env.string("SAUTI_DATA_DIR", ".sauti")).expanduser().resolve()
@@ -149,7 +151,10 @@ LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -193,7 +198,9 @@ SAUTI_MISSION_TIME_ZONE = env.string("SAUTI_TIME_ZONE", "Africa/Bangui")
 try:
     ZoneInfo(SAUTI_MISSION_TIME_ZONE)
 except (ZoneInfoNotFoundError, ValueError) as _exc:
-    raise ImproperlyConfigured(f"SAUTI_TIME_ZONE={SAUTI_MISSION_TIME_ZONE!r} is not a known time zone.") from _exc
+    raise ImproperlyConfigured(
+        f"SAUTI_TIME_ZONE={SAUTI_MISSION_TIME_ZONE!r} is not a known time zone."
+    ) from _exc
 SAUTI_MISSION_NAME = env.string("SAUTI_MISSION_NAME", "MINUSCA")
 SAUTI_MISSION_CODE = env.string("SAUTI_MISSION_CODE", "MINUSCA")
 

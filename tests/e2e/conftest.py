@@ -29,7 +29,11 @@ CHROMIUM_ARGS = [
 
 
 def chromium_path() -> str | None:
-    candidate = os.environ.get("SAUTI_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    candidate = (
+        os.environ.get("SAUTI_CHROMIUM")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
     return candidate if candidate and Path(candidate).exists() else None
 
 
@@ -50,7 +54,9 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, live_server: Any) -> Iterator[Any]:
-    context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 800})
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 800}
+    )
     context.set_default_timeout(15000)
     pg = context.new_page()
     yield pg

@@ -43,8 +43,8 @@ def area_paths(user: AnyUser | None) -> list[str]:
         return []
     cached = getattr(user, "_sauti_area_paths", None)
     if cached is None:
-        cached = list(user.scopes.values_list("admin_unit__path", flat=True))  # type: ignore[union-attr]
-        user._sauti_area_paths = cached  # type: ignore[union-attr]
+        cached = list(user.scopes.values_list("admin_unit__path", flat=True))
+        user._sauti_area_paths = cached  # type: ignore[attr-defined]
     return cached
 
 
@@ -59,7 +59,9 @@ def area_q(user: AnyUser | None, field: str) -> Q:
     return q
 
 
-def visible(user: AnyUser | None, permission: str, queryset: QuerySet[M], area_field: str) -> QuerySet[M]:
+def visible(
+    user: AnyUser | None, permission: str, queryset: QuerySet[M], area_field: str
+) -> QuerySet[M]:
     """The records of ``queryset`` the user may see for ``permission``; none if the role lacks it."""
     if not has_perm(user, permission):
         return queryset.none()

@@ -22,7 +22,7 @@ class TwoFactorMiddleware:
             user is not None
             and user.is_authenticated
             and not getattr(user, "totp_enabled", False)
-            and requires_two_factor(user)  # type: ignore[arg-type]
+            and requires_two_factor(user)
             and not request.path.startswith(_ALLOWED_PREFIXES)
         ):
             return redirect("accounts:two_factor_setup")

@@ -19,7 +19,9 @@ class User(AbstractUser):
     areas = models.ManyToManyField(
         "places.AdminUnit", through="AreaScope", related_name="scoped_users", blank=True
     )
-    preferred_language = models.CharField(max_length=5, choices=[("en", "English"), ("fr", "Français")], default="fr")
+    preferred_language = models.CharField(
+        max_length=5, choices=[("en", "English"), ("fr", "Français")], default="fr"
+    )
     # TOTP secret, sealed like other personal secrets; last_totp_step blocks reuse of a code.
     totp_secret_sealed = models.TextField(blank=True)
     totp_enabled = models.BooleanField(default=False)
@@ -37,7 +39,12 @@ class AreaScope(models.Model):
     granted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "admin_unit"], name="areascope_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "admin_unit"], name="areascope_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.admin_unit_id}"
 
 
 class ApiToken(models.Model):
@@ -80,7 +87,12 @@ class AuditEvent(models.Model):
     at = models.DateTimeField(default=timezone.now, db_index=True)
     # No foreign key constraint and the username copied: the record must survive the user.
     actor = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     actor_username = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=50, db_index=True)

@@ -30,7 +30,14 @@ class Role(models.TextChoices):
 
 R = Role
 _FIELD_STAFF = {R.CLA, R.CA_OFFICER, R.POC_OFFICER, R.JOC_OFFICER}
-_ALERT_READERS = _FIELD_STAFF | {R.RESPONDER_UNIT, R.ANALYST, R.DPO_FOCAL, R.HR_OFFICER, R.CP_OFFICER, R.WPA}
+_ALERT_READERS = _FIELD_STAFF | {
+    R.RESPONDER_UNIT,
+    R.ANALYST,
+    R.DPO_FOCAL,
+    R.HR_OFFICER,
+    R.CP_OFFICER,
+    R.WPA,
+}
 
 # permission code -> roles that hold it
 PERMISSIONS: dict[str, frozenset[Role]] = {

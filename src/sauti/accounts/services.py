@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from sauti.accounts import audit
@@ -19,7 +20,7 @@ from sauti.accounts.roles import Role
 from sauti.core.crypto import seal, unseal
 from sauti.places.selectors import admin_units_by_pcodes
 
-TOKEN_PREFIX = "sauti_"
+TOKEN_PREFIX = "sauti_"  # noqa: S105 - a prefix, not a secret
 
 
 class AccountError(ValueError):
@@ -81,7 +82,10 @@ def user_set_areas(user: User, pcodes: list[str], *, actor: User | None = None) 
     for unit in units:
         AreaScope.objects.create(user=user, admin_unit=unit)
     audit.record(
-        "user.change", actor=actor, obj=user, summary=f"areas of {user.username} changed",
+        "user.change",
+        actor=actor,
+        obj=user,
+        summary=f"areas of {user.username} changed",
         details={"field": "areas", "old": before, "new": sorted(u.pcode for u in units)},
     )
 
@@ -94,7 +98,9 @@ def token_create(user: User, *, name: str = "", actor: User | None = None) -> st
     """Create an API token and return it; only its hash is kept, so it cannot be shown again."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     ApiToken.objects.create(user=user, name=name, prefix=token[:12], key_hash=_token_hash(token))
-    audit.record("token.create", actor=actor, obj=user, summary=f"API token created for {user.username}")
+    audit.record(
+        "token.create", actor=actor, obj=user, summary=f"API token created for {user.username}"
+    )
     return token
 
 
@@ -116,6 +122,7 @@ def token_authenticate(token: str) -> User | None:
 
 # Two-factor sign-in (TOTP, RFC 6238) ------------------------------------------------------------
 
+
 def requires_two_factor(user: User) -> bool:
     return user.role in settings.SAUTI_2FA_REQUIRED_ROLES
 
@@ -130,7 +137,9 @@ def totp_begin(user: User) -> str:
 
 
 def totp_uri(user: User, secret: str) -> str:
-    return pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=f"Sauti {settings.SAUTI_MISSION_NAME}")
+    return pyotp.TOTP(secret).provisioning_uri(
+        name=user.username, issuer_name=f"Sauti {settings.SAUTI_MISSION_NAME}"
+    )
 
 
 def totp_verify(user: User, code: str) -> bool:
@@ -151,16 +160,23 @@ def totp_verify(user: User, code: str) -> bool:
     return False
 
 
-def totp_confirm(user: User, code: str, *, request: object = None) -> bool:
+def totp_confirm(user: User, code: str, *, request: HttpRequest | None = None) -> bool:
     if not totp_verify(user, code):
         return False
     user.totp_enabled = True
     user.save(update_fields=["totp_enabled"])
-    audit.record("auth.2fa_enabled", actor=user, obj=user, summary="two-factor sign-in enabled", request=request)  # type: ignore[arg-type]
+    audit.record(
+        "auth.2fa_enabled",
+        actor=user,
+        obj=user,
+        summary="two-factor sign-in enabled",
+        request=request,
+    )
     return True
 
 
 # Sign-in throttling ---------------------------------------------------------------------------
+
 
 def login_blocked(username: str, ip: str | None) -> bool:
     """Too many failed sign-ins for this username or from this address within the window?"""

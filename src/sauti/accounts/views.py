@@ -24,7 +24,9 @@ PENDING_KEY = "sauti_pending_2fa_user"
 
 def _next_url(request: HttpRequest) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, {request.get_host()}, request.is_secure()
+    ):
         return candidate
     return settings.LOGIN_REDIRECT_URL
 
@@ -34,7 +36,9 @@ def _finish_login(request: HttpRequest, user: User, method: str) -> HttpResponse
     request.session.cycle_key()
     if user.preferred_language:
         request.session["_language"] = user.preferred_language
-    audit.record("auth.login", actor=user, obj=user, summary=f"signed in ({method})", request=request)
+    audit.record(
+        "auth.login", actor=user, obj=user, summary=f"signed in ({method})", request=request
+    )
     response = redirect(_next_url(request))
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language, samesite="Lax")
     return response
@@ -47,12 +51,22 @@ def login_view(request: HttpRequest) -> HttpResponse:
         username = form.cleaned_data["username"]
         ip = audit.client_ip(request)
         if services.login_blocked(username, ip):
-            audit.record("auth.login_blocked", actor_username=username[:150], summary="sign-in refused: throttled", request=request)
+            audit.record(
+                "auth.login_blocked",
+                actor_username=username[:150],
+                summary="sign-in refused: throttled",
+                request=request,
+            )
             form.add_error(None, _("Too many failed sign-ins. Wait 15 minutes and try again."))
             return render(request, "accounts/login.html", {"form": form}, status=429)
         user = authenticate(request, username=username, password=form.cleaned_data["password"])
         if user is None or not isinstance(user, User):
-            audit.record("auth.login_failed", actor_username=username[:150], summary="wrong username or password", request=request)
+            audit.record(
+                "auth.login_failed",
+                actor_username=username[:150],
+                summary="wrong username or password",
+                request=request,
+            )
             form.add_error(None, _("Wrong username or password."))
             return render(request, "accounts/login.html", {"form": form}, status=401)
         if user.totp_enabled:
@@ -60,7 +74,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
             query = urlencode({"next": _next_url(request)})
             return redirect(f"{reverse('accounts:login_verify')}?{query}")
         return _finish_login(request, user, "password")
-    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
+    return render(
+        request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -78,7 +94,12 @@ def login_verify(request: HttpRequest) -> HttpResponse:
         if services.totp_verify(user, form.cleaned_data["code"]):
             del request.session[PENDING_KEY]
             return _finish_login(request, user, "password+totp")
-        audit.record("auth.login_failed", actor_username=user.username, summary="wrong two-factor code", request=request)
+        audit.record(
+            "auth.login_failed",
+            actor_username=user.username,
+            summary="wrong two-factor code",
+            request=request,
+        )
         form.add_error("code", _("That code is not valid. Check your phone's clock and try again."))
         return render(request, "accounts/verify.html", {"form": form}, status=401)
     return render(request, "accounts/verify.html", {"form": form})
@@ -93,7 +114,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         if services.totp_confirm(user, form.cleaned_data["code"], request=request):
             messages.success(request, _("Two-factor sign-in is on."))
             return redirect("web:home")
-        form.add_error("code", _("That code is not valid. Scan the code again and enter the current code."))
+        form.add_error(
+            "code", _("That code is not valid. Scan the code again and enter the current code.")
+        )
         secret = services.unseal_totp(user)
     else:
         secret = services.totp_begin(user)
@@ -102,7 +125,12 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/two_factor_setup.html",
-        {"form": form, "secret": secret, "qr_svg": qr_svg, "required": services.requires_two_factor(user)},
+        {
+            "form": form,
+            "secret": secret,
+            "qr_svg": qr_svg,
+            "required": services.requires_two_factor(user),
+        },
     )
 
 
@@ -116,7 +144,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    access.require(request.user, "audit.view")  # type: ignore[arg-type]
+    access.require(request.user, "audit.view")
     events = AuditEvent.objects.all()
     action = request.GET.get("action", "").strip()[:50]
     actor = request.GET.get("actor", "").strip()[:150]
@@ -125,6 +153,13 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if actor:
         events = events.filter(actor_username=actor)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    audit.record("audit.view", actor=request.user, summary="audit log viewed", request=request,
-                 details={"action": action, "actor": actor})
-    return render(request, "accounts/audit_log.html", {"page": page, "action": action, "actor": actor})
+    audit.record(
+        "audit.view",
+        actor=request.user,
+        summary="audit log viewed",
+        request=request,
+        details={"action": action, "actor": actor},
+    )
+    return render(
+        request, "accounts/audit_log.html", {"page": page, "action": action, "actor": actor}
+    )

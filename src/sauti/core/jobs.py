@@ -84,7 +84,10 @@ def job_claim(worker: str | None = None) -> Job | None:
     for _ in range(5):
         now = timezone.now()
         candidate = (
-            Job.objects.filter(_ready_q(now)).order_by("run_after", "id").values_list("id", flat=True).first()
+            Job.objects.filter(_ready_q(now))
+            .order_by("run_after", "id")
+            .values_list("id", flat=True)
+            .first()
         )
         if candidate is None:
             return None

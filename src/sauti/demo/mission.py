@@ -67,18 +67,47 @@ USERS = [
 
 # Synthetic alert texts as a CLA would summarise them, with their threat type.
 ALERT_TEMPLATES = [
-    ("ARMED_MOVEMENT", "Mouvement d'une vingtaine d'hommes armés signalé vers {place} en direction du marché"),
-    ("INTERCOMMUNAL_TENSION", "Tension entre éleveurs et agriculteurs à {place} après la destruction de champs"),
-    ("ARMED_ATTACK_IMMINENT", "Menace d'attaque imminente contre le village près de {place}, population en fuite"),
-    ("LOOTING_DESTRUCTION", "Pillage de boutiques et incendie de cases signalés à {place} la nuit dernière"),
+    (
+        "ARMED_MOVEMENT",
+        "Mouvement d'une vingtaine d'hommes armés signalé vers {place} en direction du marché",
+    ),
+    (
+        "INTERCOMMUNAL_TENSION",
+        "Tension entre éleveurs et agriculteurs à {place} après la destruction de champs",
+    ),
+    (
+        "ARMED_ATTACK_IMMINENT",
+        "Menace d'attaque imminente contre le village près de {place}, population en fuite",
+    ),
+    (
+        "LOOTING_DESTRUCTION",
+        "Pillage de boutiques et incendie de cases signalés à {place} la nuit dernière",
+    ),
     ("ABDUCTION", "Enlèvement de deux commerçants sur l'axe de {place}"),
     ("TRANSHUMANCE_TENSION", "Arrivée de troupeaux transhumants armés aux abords de {place}"),
-    ("ROADBLOCK_EXTORTION", "Barrière illégale tenue par des éléments armés à la sortie de {place}"),
-    ("RUMOUR_DISINFO", "Rumeur d'attaque imminente contre la mission circulant au marché de {place}"),
+    (
+        "ROADBLOCK_EXTORTION",
+        "Barrière illégale tenue par des éléments armés à la sortie de {place}",
+    ),
+    (
+        "RUMOUR_DISINFO",
+        "Rumeur d'attaque imminente contre la mission circulant au marché de {place}",
+    ),
     ("DISPLACEMENT", "Déplacement de familles vers le site de {place} après des coups de feu"),
     ("KILLING", "Un civil tué par des hommes armés non identifiés près de {place}"),
 ]
-ALERT_AREAS = ["CF521", "CF521", "CF511", "CF512", "CF431", "CF431", "CF421", "CF531", "CF111", "CF711"]
+ALERT_AREAS = [
+    "CF521",
+    "CF521",
+    "CF511",
+    "CF512",
+    "CF431",
+    "CF431",
+    "CF421",
+    "CF531",
+    "CF111",
+    "CF711",
+]
 STATES = ["RECEIVED", "RECORDED", "TRIAGED", "TRANSMITTED", "ACKNOWLEDGED", "CLOSED", "CLOSED"]
 
 
@@ -92,7 +121,7 @@ def load(alert_count: int = 160) -> dict[str, Any]:
         if not User.objects.filter(username=username).exists():
             user_create(username, role, areas=areas, password=DEMO_PASSWORD, check_password=False)
     if not Alert.objects.exists():
-        rng = random.Random(2026)  # noqa: S311 - demo data, not security
+        rng = random.Random(2026)
         units = {u.pcode: u for u in AdminUnit.objects.filter(pcode__in=ALERT_AREAS)}
         now = timezone.now()
         cla = User.objects.get(username="cla.bria")
@@ -100,8 +129,13 @@ def load(alert_count: int = 160) -> dict[str, Any]:
             pcode = rng.choice(ALERT_AREAS)
             threat, text = rng.choice(ALERT_TEMPLATES)
             received = now - timedelta(minutes=rng.randint(5, 60 * 24 * 90))
-            alert = alert_create(text.format(place=units[pcode].name), units[pcode], threat_type=threat,
-                                 received_at=received, actor=cla)
+            alert = alert_create(
+                text.format(place=units[pcode].name),
+                units[pcode],
+                threat_type=threat,
+                received_at=received,
+                actor=cla,
+            )
             Alert.objects.filter(pk=alert.pk).update(state=rng.choice(STATES))
     return {
         "admin units": AdminUnit.objects.count(),

@@ -24,7 +24,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = []
     if user is not None and user.is_authenticated:
         for label, url_name, permission in SECTIONS:
-            if permission is None or access.has_perm(user, permission):  # type: ignore[arg-type]
+            if permission is None or access.has_perm(user, permission):
                 url = reverse(url_name)
-                items.append({"label": label, "url": url, "active": request.path == url or (url != "/" and request.path.startswith(url))})
+                items.append(
+                    {
+                        "label": label,
+                        "url": url,
+                        "active": request.path == url
+                        or (url != "/" and request.path.startswith(url)),
+                    }
+                )
     return {"nav_items": items, "mission_name": settings.SAUTI_MISSION_NAME}

@@ -21,8 +21,13 @@ class Command(BaseCommand):
         add = sub.add_parser("add", help="Create a user with a role and area scopes.")
         add.add_argument("username")
         add.add_argument("--role", required=True, choices=Role.values)
-        add.add_argument("--area", action="append", default=[], metavar="PCODE",
-                         help="Admin unit P-code the user may see (repeat for several).")
+        add.add_argument(
+            "--area",
+            action="append",
+            default=[],
+            metavar="PCODE",
+            help="Admin unit P-code the user may see (repeat for several).",
+        )
         add.add_argument("--password-file", type=Path, help="Read the password from this file.")
         add.add_argument("--email", default="")
         token = sub.add_parser("token", help="Print a new API token for a user.")
@@ -58,9 +63,16 @@ class Command(BaseCommand):
             password = getpass.getpass("Password: ")
         else:
             password = None  # no password: the user can only use API tokens until one is set
-        user = services.user_create(opts["username"], opts["role"], areas=opts["area"],
-                                    password=password, email=opts["email"])
-        self.stdout.write(f"created {user.username} ({user.role}) areas: {', '.join(opts['area']) or '-'}")
+        user = services.user_create(
+            opts["username"],
+            opts["role"],
+            areas=opts["area"],
+            password=password,
+            email=opts["email"],
+        )
+        self.stdout.write(
+            f"created {user.username} ({user.role}) areas: {', '.join(opts['area']) or '-'}"
+        )
 
     @staticmethod
     def stdin_is_tty() -> bool:
@@ -78,4 +90,6 @@ class Command(BaseCommand):
     def _list(self, opts: dict[str, Any]) -> None:
         for user in User.objects.order_by("username").prefetch_related("scopes__admin_unit"):
             areas = ",".join(s.admin_unit.pcode for s in user.scopes.all())
-            self.stdout.write(f"{user.username}\t{user.role}\t{areas}\t2fa={'on' if user.totp_enabled else 'off'}")
+            self.stdout.write(
+                f"{user.username}\t{user.role}\t{areas}\t2fa={'on' if user.totp_enabled else 'off'}"
+            )

@@ -30,7 +30,9 @@ class Command(BaseCommand):
         if opts["check"]:
             committed = path.read_text(encoding="utf-8") if path.exists() else ""
             if committed != current:
-                raise CommandError(f"{path} is out of date: run `sauti openapi` and commit the result")
+                raise CommandError(
+                    f"{path} is out of date: run `sauti openapi` and commit the result"
+                )
             self.stdout.write(f"{path} is up to date")
             return
         path.parent.mkdir(parents=True, exist_ok=True)

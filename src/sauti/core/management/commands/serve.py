@@ -21,5 +21,11 @@ class Command(BaseCommand):
         from sauti.wsgi import application
 
         self.stdout.write(f"serving on http://{opts['host']}:{opts['port']}/")
-        serve(application, host=opts["host"], port=opts["port"], threads=opts["threads"],
-              ident="sauti", max_request_body_size=64 * 1024 * 1024)
+        serve(
+            application,
+            host=opts["host"],
+            port=opts["port"],
+            threads=opts["threads"],
+            ident="sauti",
+            max_request_body_size=64 * 1024 * 1024,
+        )

@@ -17,7 +17,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--once", action="store_true", help="Run ready jobs, then exit.")
-        parser.add_argument("--poll", type=float, default=1.0, help="Seconds between polls when idle.")
+        parser.add_argument(
+            "--poll", type=float, default=1.0, help="Seconds between polls when idle."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         stop = {"now": False}
@@ -28,7 +30,9 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, request_stop)
         signal.signal(signal.SIGINT, request_stop)
         worker = jobs.worker_id()
-        self.stdout.write(f"worker {worker} started; handlers: {', '.join(sorted(jobs.handlers()))}")
+        self.stdout.write(
+            f"worker {worker} started; handlers: {', '.join(sorted(jobs.handlers()))}"
+        )
         while not stop["now"]:
             close_old_connections()
             try:
