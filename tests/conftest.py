@@ -3,7 +3,7 @@
 Personas (style.md): a CLA scoped to Haute-Kotto, another CLA scoped to Bamingui-Bangoran (the
 "outsider" for the first one's records), a JOC officer for the whole country, an analyst, an
 administrator and a data-protection focal point. Passwords are all PASSWORD. Two-factor is
-switched on for the roles that require it, so personas can browse without the enrolment detour;
+marked enrolled for the roles that require it, so personas can browse without the enrolment detour;
 tests of the enrolment itself create their own users.
 """
 
@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 
 from sauti.accounts.models import User
-from sauti.accounts.services import user_create
+from sauti.accounts.services import requires_two_factor, user_create
 from sauti.places.models import AdminUnit
 from sauti.places.services import admin_unit_upsert
 
@@ -37,8 +37,11 @@ def units(db: None) -> dict[str, AdminUnit]:
     return {u.pcode: u for u in AdminUnit.objects.all()}
 
 
-def make_user(username: str, role: str, areas: list[str], *, two_factor: bool = True) -> User:
+def make_user(username: str, role: str, areas: list[str], *, two_factor: bool | None = None) -> User:
+    """A user with PASSWORD; two-factor marked enrolled where the role requires it (unless told)."""
     user = user_create(username, role, areas=areas, password=PASSWORD, check_password=False)
+    if two_factor is None:
+        two_factor = requires_two_factor(user)
     if two_factor:
         user.totp_enabled = True  # personas skip enrolment; see tests/accounts for the real flow
         user.save(update_fields=["totp_enabled"])

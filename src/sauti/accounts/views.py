@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sauti.accounts import access, audit, services
 from sauti.accounts.forms import CodeForm, LoginForm
@@ -143,6 +143,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:
     access.require(request.user, "audit.view")
     events = AuditEvent.objects.all()

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from sauti.accounts import access
 from sauti.accounts.models import User
@@ -15,6 +16,7 @@ from sauti.alerts.selectors import alerts_visible_to
 
 
 @login_required
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     counts = {}
