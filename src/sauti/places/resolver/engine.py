@@ -1,0 +1,439 @@
+"""The resolution cascade of domain.md §8.2 over an in-memory ``Index``.
+
+exact normalised name → alias (alternate names, learnt corrections limited to their area) →
+sub-span of the words ("attaque à Bria hier" contains "bria") → fuzzy (rapidfuzz on trigram
+candidates) → coordinates (the admin units containing the point, the nearest locality) →
+"unknown". Admin hints ("Bria, Haute-Kotto") and the caller's areas break ties between homonyms;
+a place is never preferred over a more precise place inside it bearing the same name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from sauti.places.normalise import STOPWORDS, Mention, clean_mention, normalise, squash
+from sauti.places.resolver.index import Index, NameEntry, Place, distance_km
+
+MAX_QUERY_CHARS = 500
+# A coordinate resolves to a locality only when one is this close; otherwise to its admin unit.
+NEAREST_MAX_KM = 5.0
+# Below this final score the resolver says "unknown" rather than guess.
+MIN_SCORE = 0.6
+# Ambiguous homonyms (same score, nothing to tell them apart) lose this much confidence.
+AMBIGUITY_FACTOR = 0.85
+
+
+class Method:
+    EXACT = "EXACT"
+    ALIAS = "ALIAS"
+    SUBSTRING = "SUBSTRING"
+    FUZZY = "FUZZY"
+    GPS_CONTAINMENT = "GPS_CONTAINMENT"
+    NEAREST = "NEAREST"
+
+
+def min_ratio(key: str) -> float:
+    """Fuzzy threshold by length: one typo in a short name changes it too much to trust."""
+    n = len(key.replace(" ", ""))
+    if n <= 4:
+        return 90.0
+    if n <= 6:
+        return 80.0
+    return 78.0
+
+
+@dataclass
+class Candidate:
+    place: int
+    score: float
+    method: str
+    matched: str
+    bonus: float = 0.0
+    distance_km: float | None = None
+    seat: int | None = (
+        None  # for a locality not yet placed: the homonymous admin unit it is the seat of
+    )
+
+    def path(self, places: list[Place]) -> str:
+        return places[self.seat].path if self.seat is not None else places[self.place].path
+
+
+@dataclass
+class Resolution:
+    """What the resolver answers; ``as_dict`` is the API/CLI shape."""
+
+    query: str
+    status: str  # "resolved" | "unknown"
+    method: str | None = None
+    score: float = 0.0
+    precision: str | None = None
+    matched: str = ""
+    place: Place | None = None
+    admin: list[Place] = field(default_factory=list)
+    candidates: list[tuple[Place, float]] = field(default_factory=list)
+    ambiguous: bool = False
+    near: bool = False
+
+    def _place_out(self) -> dict[str, Any] | None:
+        if self.place is None:
+            return None
+        out = _place_dict(self.place)
+        if self.place.type == "locality" and self.admin:
+            out["pcode"] = self.admin[-1].pcode  # the lowest admin unit the locality lies in
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "status": self.status,
+            "method": self.method,
+            "score": round(self.score, 3),
+            "precision": self.precision,
+            "matched": self.matched,
+            "ambiguous": self.ambiguous,
+            "place": self._place_out(),
+            "admin": [{"level": a.level, "pcode": a.pcode, "name": a.name} for a in self.admin],
+            "candidates": [{**_place_dict(p), "score": round(s, 3)} for p, s in self.candidates],
+        }
+
+
+def _place_dict(p: Place) -> dict[str, Any]:
+    return {
+        "type": p.type,
+        "id": p.id,
+        "name": p.name,
+        "pcode": p.pcode or None,
+        "level": None if p.type == "locality" else p.level,
+        "kind": p.kind or None,
+        "country": p.country,
+        "lat": p.lat,
+        "lon": p.lon,
+    }
+
+
+def precision_of(place: Place, near: bool) -> str:
+    if place.type == "locality":
+        return "NEAR_LOCALITY" if near else "EXACT_POINT"
+    return {0: "COUNTRY", 1: "ADMIN1", 2: "ADMIN2"}.get(place.level, "ADMIN3")
+
+
+class Resolver:
+    """Resolves place text against one index. Stateless between calls; safe to share."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+
+    # -- public --------------------------------------------------------------------------------
+    def resolve(
+        self,
+        text: str,
+        *,
+        country: str | None = None,
+        lat: float | None = None,
+        lon: float | None = None,
+        areas: tuple[str, ...] | list[str] = (),
+        limit: int = 5,
+    ) -> Resolution:
+        text = text[:MAX_QUERY_CHARS]
+        areas = tuple(self._as_path(a) for a in areas if a)
+        mention = clean_mention(text)
+        countries = [country] if country else self.index.countries()
+        hint_paths = self._hint_paths(mention, countries, tuple(areas))
+        context = tuple(areas) + tuple(hint_paths)
+        cands = self._text_candidates(mention, countries, context) if mention.core else []
+        if cands:
+            return self._decide(text, mention, cands, hint_paths, tuple(areas), lat, lon, limit)
+        return self._fallback(text, mention, countries, hint_paths, lat, lon)
+
+    def _as_path(self, area: str) -> str:
+        """Areas may be given as paths ("/CF/CF52/") or P-codes ("CF52")."""
+        if area.startswith("/"):
+            return area
+        pos = self.index.admin_by_pcode.get(area.upper())
+        return self.index.places[pos].path if pos is not None else f"/{area.upper()}/"
+
+    # -- steps ---------------------------------------------------------------------------------
+    def _entries(
+        self, key: str, countries: list[str], context: tuple[str, ...], admin_only: bool = False
+    ) -> list[NameEntry]:
+        idx = self.index
+        found = idx.exact.get(key) or idx.squashed.get(squash(key)) or []
+        out = []
+        for e in found:
+            p = idx.places[e.place]
+            if p.country not in countries:
+                continue
+            if admin_only and p.type != "admin_unit":
+                continue
+            if e.area and not any(c.startswith(e.area) or e.area.startswith(c) for c in context):
+                continue
+            out.append(e)
+        return out
+
+    def _fuzzy(
+        self, key: str, countries: list[str], context: tuple[str, ...], admin_only: bool = False
+    ) -> list[tuple[str, float]]:
+        threshold = min_ratio(key)
+        pool: list[str] = []
+        for c in countries:
+            pool.extend(self.index.fuzzy_candidates(key, c, threshold))
+        if not pool:
+            return []
+        hits = process.extract(key, pool, scorer=fuzz.ratio, score_cutoff=threshold, limit=8)
+        out = []
+        for name, score, _i in hits:
+            if self._entries(name, countries, context, admin_only):
+                out.append((name, float(score)))
+        return out
+
+    def _hint_paths(
+        self, mention: Mention, countries: list[str], areas: tuple[str, ...]
+    ) -> list[str]:
+        paths: list[str] = []
+        for hint, whole in zip(mention.hints, mention.wholes[1:], strict=False):
+            entries = self._entries(whole, countries, areas, admin_only=True) if whole else []
+            entries = entries or self._entries(hint, countries, areas, admin_only=True)
+            if not entries:
+                fz = self._fuzzy(hint, countries, areas, admin_only=True)
+                if fz:
+                    entries = self._entries(fz[0][0], countries, areas, admin_only=True)
+            paths.extend(self.index.places[e.place].path for e in entries)
+        return paths
+
+    def _text_candidates(
+        self, mention: Mention, countries: list[str], context: tuple[str, ...]
+    ) -> list[Candidate]:
+        core = mention.core
+        whole = mention.wholes[0] if mention.wholes else ""
+        if whole and whole != core:
+            entries = self._entries(whole, countries, context)
+            if entries:  # "Nord-Kivu", "Centre Ville": the locative words are the name itself
+                mention.near = False
+                return [
+                    Candidate(
+                        e.place,
+                        1.0 if e.official else 0.97,
+                        Method.EXACT if e.official else Method.ALIAS,
+                        whole,
+                    )
+                    for e in entries
+                ]
+        entries = self._entries(core, countries, context)
+        if entries:
+            return [
+                Candidate(
+                    e.place,
+                    1.0 if e.official else 0.97,
+                    Method.EXACT if e.official else Method.ALIAS,
+                    core,
+                )
+                for e in entries
+            ]
+        words = core.split()
+        # Sub-spans, longest first: "bria ippy" (a road) → "bria", "ippy"; a sentence → its place.
+        cands: list[Candidate] = []
+        if len(words) > 1:
+            for size in range(min(len(words) - 1, 4), 0, -1):
+                for start in range(len(words) - size + 1):
+                    span = " ".join(words[start : start + size])
+                    if size == 1 and (len(span) < 3 or span in STOPWORDS):
+                        continue
+                    for e in self._entries(span, countries, context):
+                        share = len(span) / len(core)
+                        cands.append(Candidate(e.place, 0.8 + 0.15 * share, Method.SUBSTRING, span))
+                if cands:
+                    return cands
+        for name, ratio in self._fuzzy(core, countries, context):
+            for e in self._entries(name, countries, context):
+                cands.append(Candidate(e.place, ratio / 100.0, Method.FUZZY, name))
+        if cands or len(words) == 1:
+            return cands
+        for size in range(min(len(words) - 1, 3), 0, -1):
+            for start in range(len(words) - size + 1):
+                span = " ".join(words[start : start + size])
+                if len(span.replace(" ", "")) < 5 or span in STOPWORDS:
+                    continue
+                for name, ratio in self._fuzzy(span, countries, context):
+                    for e in self._entries(name, countries, context):
+                        cands.append(Candidate(e.place, 0.9 * ratio / 100.0, Method.FUZZY, name))
+            if cands:
+                return cands
+        return cands
+
+    def _decide(
+        self,
+        text: str,
+        mention: Mention,
+        cands: list[Candidate],
+        hint_paths: list[str],
+        areas: tuple[str, ...],
+        lat: float | None,
+        lon: float | None,
+        limit: int,
+    ) -> Resolution:
+        places = self.index.places
+        best_per_place: dict[int, Candidate] = {}
+        for c in cands:
+            if c.place not in best_per_place or c.score > best_per_place[c.place].score:
+                best_per_place[c.place] = c
+        pool = list(best_per_place.values())
+        # A town known only by its country (no polygons there) named like an admin unit is taken
+        # as that unit's seat: "Bunia" is the town, inside the unit Bunia (e.g. DRC, where the
+        # gazetteer has P-codes but no boundaries).
+        seats: set[int] = set()
+        for c in pool:
+            p = places[c.place]
+            if p.type != "locality" or p.path != f"/{p.country}/":
+                continue
+            homonyms = [
+                o
+                for o in pool
+                if places[o.place].type == "admin_unit"
+                and o.matched == c.matched
+                and places[o.place].country == p.country
+                and places[o.place].level > 0
+                and (
+                    places[o.place].lat is None
+                    or p.lat is None
+                    or distance_km(p.lat, p.lon, places[o.place].lat, places[o.place].lon) <= 60  # type: ignore[arg-type]
+                )
+            ]
+            if homonyms:
+                seat = max(homonyms, key=lambda o: places[o.place].level)
+                c.seat = seat.place
+                seats.update(o.place for o in homonyms)
+        pool = [c for c in pool if c.place not in seats]
+        # A place containing another candidate of the same name gives way to the more precise one.
+        pool = [
+            c
+            for c in pool
+            if not any(
+                o is not c
+                and o.matched == c.matched
+                and places[c.place].type == "admin_unit"
+                and places[o.place].path.startswith(places[c.place].path)
+                and (
+                    places[o.place].type == "locality"
+                    or places[o.place].level > places[c.place].level
+                )
+                for o in pool
+            )
+        ]
+        for c in pool:
+            p = places[c.place]
+            path = c.path(places)
+            if hint_paths and any(path.startswith(h) for h in hint_paths):
+                c.bonus += 2.0
+            if areas and any(path.startswith(a) for a in areas):
+                c.bonus += 1.0
+            if lat is not None and lon is not None and p.lat is not None and p.lon is not None:
+                c.distance_km = distance_km(lat, lon, p.lat, p.lon)
+        if lat is not None and lon is not None:
+            pool.sort(
+                key=lambda c: (
+                    -round(c.score, 2),
+                    -c.bonus,
+                    c.distance_km if c.distance_km is not None else 1e9,
+                )
+            )
+        else:
+            pool.sort(key=lambda c: (-round(c.score, 2), -c.bonus, -places[c.place].weight))
+        top = pool[0]
+        score = top.score
+        ambiguous = False
+        if len(pool) > 1:
+            second = pool[1]
+            tied = round(second.score, 2) == round(top.score, 2) and second.bonus == top.bonus
+            if tied and top.distance_km is None:
+                ambiguous = True
+                score *= AMBIGUITY_FACTOR
+        if hint_paths and top.bonus < 2.0:
+            score *= 0.9  # the place found is not inside the admin unit the text names
+        res = Resolution(query=text, status="resolved", near=mention.near)
+        if score < MIN_SCORE:
+            res.status = "unknown"
+            res.candidates = [(places[c.place], c.score) for c in pool[:limit]]
+            return res
+        self._fill(
+            res, places[top.place], top.method, score, top.matched, mention.near, seat=top.seat
+        )
+        res.ambiguous = ambiguous
+        res.candidates = [(places[c.place], c.score) for c in pool[:limit]]
+        return res
+
+    def _fallback(
+        self,
+        text: str,
+        mention: Mention,
+        countries: list[str],
+        hint_paths: list[str],
+        lat: float | None,
+        lon: float | None,
+    ) -> Resolution:
+        res = Resolution(query=text, status="unknown", near=mention.near)
+        idx = self.index
+        if lat is not None and lon is not None:
+            country = countries[0] if len(countries) == 1 else None
+            nearest = idx.nearest_locality(lat, lon, country, NEAREST_MAX_KM)
+            if nearest is not None:
+                place, dist = nearest
+                self._fill(
+                    res, idx.places[place], Method.NEAREST, max(0.6, 1 - dist / 10), "", dist > 1.0
+                )
+                return res
+            if idx.spatial:
+                pcode = idx.spatial.deepest(lat, lon)
+                if pcode and pcode in idx.admin_by_pcode:
+                    self._fill(
+                        res,
+                        idx.places[idx.admin_by_pcode[pcode]],
+                        Method.GPS_CONTAINMENT,
+                        0.9,
+                        "",
+                        False,
+                    )
+                    return res
+        if hint_paths:
+            deepest = max(hint_paths, key=len)
+            pcode = deepest.rstrip("/").rsplit("/", 1)[-1]
+            if pcode in idx.admin_by_pcode:
+                # The village is unknown but its admin unit is named: attach the lowest known unit.
+                self._fill(
+                    res,
+                    idx.places[idx.admin_by_pcode[pcode]],
+                    Method.EXACT,
+                    0.7,
+                    normalise(pcode),
+                    False,
+                )
+                res.matched = mention.hints[0] if mention.hints else ""
+        return res
+
+    def _fill(
+        self,
+        res: Resolution,
+        place: Place,
+        method: str,
+        score: float,
+        matched: str,
+        near: bool,
+        seat: int | None = None,
+    ) -> None:
+        res.status = "resolved"
+        res.place = place
+        res.method = method
+        res.score = min(1.0, score)
+        res.matched = matched
+        res.precision = precision_of(place, near)
+        path = self.index.places[seat].path if seat is not None else place.path
+        chain = [pc for pc in path.strip("/").split("/") if pc]
+        if place.type == "admin_unit" and seat is None:
+            chain = chain[:-1] if chain and chain[-1] == place.pcode else chain
+        res.admin = [
+            self.index.places[self.index.admin_by_pcode[pc]]
+            for pc in chain
+            if pc in self.index.admin_by_pcode
+        ]

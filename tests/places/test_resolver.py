@@ -1,0 +1,137 @@
+"""Resolver behaviour on a small imported gazetteer: accents, locatives, typos, hints, unknown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sauti.places.models import AdminUnit, Locality
+from sauti.places.resolver import resolve
+from sauti.places.services import place_correction_record
+from tests.conftest import make_user
+
+
+def name_of(text: str, **kw: object) -> str | None:
+    result = resolve(text, **kw)  # type: ignore[arg-type]
+    return result.place.name if result.status == "resolved" and result.place else None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "method"),
+    [
+        ("Bria", "Bria", "EXACT"),
+        ("BRIA", "Bria", "EXACT"),
+        ("ndele", "Ndélé", "EXACT"),
+        ("N'Délé", "Ndélé", "EXACT"),
+        ("Birya", "Bria", "ALIAS"),
+        ("Sam-Wandja", "Sam Ouandja", "ALIAS"),
+        ("à 10 km de Bambari", "Bambari", "EXACT"),
+        ("près de Ndélé", "Ndélé", "EXACT"),
+        ("road to Ippy", "Ippy", "EXACT"),
+        ("Bambarri", "Bambari", "FUZZY"),
+        ("Sam Ouandia", "Sam Ouandja", "FUZZY"),
+        ("hommes armés vus à Ippy ce matin", "Ippy", "SUBSTRING"),
+        ("Haute Kotto", "Haute-Kotto", "EXACT"),
+    ],
+)
+def test_resolves(gazetteer: Path, text: str, expected: str, method: str) -> None:
+    result = resolve(text)
+    assert result.status == "resolved", result.as_dict()
+    assert result.place is not None and result.place.name == expected
+    assert result.method == method
+
+
+def test_locality_comes_with_its_admin_chain_from_point_in_polygon(gazetteer: Path) -> None:
+    data = resolve("Bria").as_dict()
+    assert data["place"]["type"] == "locality"
+    assert data["place"]["pcode"] == "CF521"
+    assert [a["pcode"] for a in data["admin"]] == ["CF", "CF52", "CF521"]
+    assert data["precision"] == "EXACT_POINT"
+    assert resolve("près de Bria").as_dict()["precision"] == "NEAR_LOCALITY"
+
+
+def test_prefers_the_locality_over_the_homonymous_admin_unit(gazetteer: Path) -> None:
+    assert resolve("Bria").place.type == "locality"  # type: ignore[union-attr]
+
+
+def test_admin_hint_breaks_a_tie_between_homonyms(gazetteer: Path) -> None:
+    north = resolve("Ndah, Bamingui-Bangoran").as_dict()
+    east = resolve("Ndah, Haute-Kotto").as_dict()
+    assert north["admin"][1]["pcode"] == "CF51"
+    assert east["admin"][1]["pcode"] == "CF52"
+    assert not north["ambiguous"]
+    assert resolve("Ndah").ambiguous  # two villages, nothing to tell them apart
+
+
+def test_caller_area_breaks_a_tie(gazetteer: Path) -> None:
+    assert resolve("Ndah", areas=["CF52"]).as_dict()["admin"][1]["pcode"] == "CF52"
+
+
+def test_coordinates_pick_the_nearest_homonym_and_place_unknown_text(gazetteer: Path) -> None:
+    assert resolve("Ndah", lat=8.7, lon=20.41).as_dict()["admin"][1]["pcode"] == "CF51"
+    near = resolve("un endroit sans nom", lat=6.55, lon=21.98)
+    assert near.method == "NEAREST" and near.place.name == "Bria"  # type: ignore[union-attr]
+    inside = resolve("xyz", lat=7.5, lon=23.5)
+    assert inside.method == "GPS_CONTAINMENT" and inside.place.pcode == "CF52"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("text", ["Xyzzyville", "Kinshasa", "qqq", "le marché", "Bra"])
+def test_says_unknown_when_nothing_is_confident(gazetteer: Path, text: str) -> None:
+    assert resolve(text).status == "unknown"
+
+
+def test_unknown_village_with_known_admin_unit_falls_back_to_the_unit(gazetteer: Path) -> None:
+    data = resolve("village Zzyzx, Haute-Kotto").as_dict()
+    assert data["place"]["pcode"] == "CF52" and data["precision"] == "ADMIN1"
+
+
+def test_country_filter(gazetteer: Path) -> None:
+    assert resolve("Bria", country="CD").status == "unknown"
+    assert name_of("Bria", country="CF") == "Bria"
+
+
+def test_hostile_and_oversized_text_is_handled(gazetteer: Path) -> None:
+    assert resolve("Bria" + " x" * 1000).status in {"resolved", "unknown"}
+    assert resolve("'; DROP TABLE places_locality; --").status == "unknown"
+    assert Locality.objects.count() == 7
+
+
+def test_correction_teaches_a_name_for_that_area_only(gazetteer: Path) -> None:
+    cla = make_user("cla.test", "CLA", ["CF52"])
+    assert resolve("Kpoussoubou").status == "unknown"
+    village = Locality.objects.filter(name="Ndah", lat=6.6).get()
+    place_correction_record(actor=cla, text="Kpoussoubou", locality=village)
+    assert name_of("Kpoussoubou", areas=["CF52"]) == "Ndah"
+    assert resolve("Kpoussoubou", areas=["CF52"]).method == "ALIAS"
+    assert resolve("Kpoussoubou", areas=["CF51"]).status == "unknown"
+    pn = village.names.get(normalised="kpoussoubou")
+    place_correction_record(actor=cla, text="kpoussoubou", locality=village)
+    pn.refresh_from_db()
+    assert pn.count_seen == 2
+
+
+def test_correction_outside_own_area_or_by_a_reader_is_refused(gazetteer: Path) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from sauti.places.services import PlaceError
+
+    cla = make_user("cla.test", "CLA", ["CF52"])
+    analyst = make_user("an.test", "ANALYST", ["CF"])
+    north = Locality.objects.filter(name="Ndah", lat=8.7).get()
+    with pytest.raises(PlaceError):
+        place_correction_record(actor=cla, text="Kpoussoubou", locality=north)
+    with pytest.raises(PermissionDenied):
+        place_correction_record(actor=analyst, text="Kpoussoubou", locality=north)
+    with pytest.raises(PlaceError):
+        place_correction_record(
+            actor=cla, text="  ", admin_unit=AdminUnit.objects.get(pcode="CF52")
+        )
+
+
+def test_index_is_rebuilt_when_the_gazetteer_changes(gazetteer: Path) -> None:
+    from sauti.places.services import admin_unit_upsert
+
+    assert resolve("Ouadda").status == "unknown"
+    admin_unit_upsert("CF522", "Ouadda", 2, "CF52")
+    assert name_of("Ouadda") == "Ouadda"
