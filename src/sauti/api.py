@@ -82,6 +82,9 @@ def _register_routers() -> None:
     from sauti.alerts.api import router as alerts_router
 
     api.add_router("/alerts", alerts_router)
+    from sauti.places.api import router as places_router
+
+    api.add_router("/places", places_router)
 
 
 _register_routers()

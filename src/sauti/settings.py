@@ -203,6 +203,10 @@ except (ZoneInfoNotFoundError, ValueError) as _exc:
     ) from _exc
 SAUTI_MISSION_NAME = env.string("SAUTI_MISSION_NAME", "MINUSCA")
 SAUTI_MISSION_CODE = env.string("SAUTI_MISSION_CODE", "MINUSCA")
+# Maps are offline by default (the gazetteer's own polygons); set a tile URL such as
+# https://tile.openstreetmap.org/{z}/{x}/{y}.png (or a mission tile server) to add a base layer.
+SAUTI_MAP_TILE_URL = env.string("SAUTI_MAP_TILE_URL", "")
+SAUTI_MAP_TILE_ATTRIBUTION = env.string("SAUTI_MAP_TILE_ATTRIBUTION", "")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("sauti.accounts.urls")),
     path("audit/", audit_log, name="audit_log"),
     path("alerts/", include("sauti.alerts.urls")),
+    path("places/", include("sauti.places.urls")),
     path("api/v1/", api.urls),
     path("", include("sauti.web.urls")),
 ]

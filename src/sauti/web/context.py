@@ -15,6 +15,7 @@ from sauti.accounts import access
 SECTIONS = [
     (_("Home"), "web:home", None),
     (_("Alerts"), "alerts:list", "alerts.view"),
+    (_("Places"), "places:search", "places.view"),
     (_("Audit log"), "audit_log", "audit.view"),
 ]
 
