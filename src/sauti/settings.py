@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "sauti.accounts",
     "sauti.places",
     "sauti.alerts",
+    "sauti.civic",
+    "sauti.agreements",
     "sauti.web",
 ]
 

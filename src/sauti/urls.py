@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/", include("sauti.accounts.urls")),
     path("audit/", audit_log, name="audit_log"),
     path("alerts/", include("sauti.alerts.urls")),
+    path("civic/", include("sauti.civic.urls")),
+    path("agreements/", include("sauti.agreements.urls")),
     path("places/", include("sauti.places.urls")),
     path("api/v1/", api.urls),
     path("", include("sauti.web.urls")),

@@ -137,7 +137,11 @@ def load(alert_count: int = 160) -> dict[str, Any]:
                 actor=cla,
             )
             Alert.objects.filter(pk=alert.pk).update(state=rng.choice(STATES))
+    from sauti.civic.demo import load as load_civic
+
+    civic = load_civic()
     return {
+        **civic,
         "admin units": AdminUnit.objects.count(),
         "users": User.objects.count(),
         "alerts": Alert.objects.count(),

@@ -16,6 +16,8 @@ SECTIONS = [
     (_("Home"), "web:home", None),
     (_("Alerts"), "alerts:list", "alerts.view"),
     (_("Places"), "places:search", "places.view"),
+    (_("Civil society"), "civic:home", "civic.view"),
+    (_("Peace agreements"), "agreements:list", "agreements.view"),
     (_("Audit log"), "audit_log", "audit.view"),
 ]
 

@@ -1,0 +1,1 @@
+"""Civic pages (thin: parse the request, call selectors/services, render)."""

@@ -1,0 +1,165 @@
+"""Pages of organisations, networks/observatories and local authorities."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from sauti.accounts import access
+from sauti.civic import choices as c
+from sauti.civic import selectors, services
+from sauti.civic.views.common import page_of, query_without_page, scope_units, user_of
+
+
+@login_required
+def civic_home(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    access.require(user, "civic.view")
+    return render(
+        request,
+        "civic/home.html",
+        {
+            "summary": selectors.civic_summary(user),
+            "can_edit": access.has_perm(user, "civic.edit"),
+            "can_export": access.has_perm(user, "civic.export"),
+        },
+    )
+
+
+@login_required
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    access.require(user, "civic.view")
+    g = request.GET
+    orgs = selectors.organisations_visible_to(
+        user,
+        q=g.get("q", "").strip(),
+        kind=g.get("kind", ""),
+        theme=g.get("theme", ""),
+        pcode=g.get("pcode", ""),
+        women_led=g.get("women_led") == "1",
+        youth_led=g.get("youth_led") == "1",
+    ).order_by("name", "id").annotate(
+        n_networks=Count("memberships", filter=Q(memberships__left_on__isnull=True), distinct=True)
+    )
+    return render(
+        request,
+        "civic/organisation_list.html",
+        {
+            "page": page_of(request, orgs),
+            "total": orgs.count(),
+            "query": query_without_page(request),
+            "kinds": c.OrgKind.choices,
+            "themes": c.Theme.choices,
+            "units": scope_units(user),
+            "f": g,
+            "can_export": access.has_perm(user, "civic.export"),
+        },
+    )
+
+
+@login_required
+def organisation_detail(request: HttpRequest, org_id: int) -> HttpResponse:
+    user = user_of(request)
+    org = selectors.organisation_get(user, org_id)
+    memberships = org.memberships.select_related("network__admin_unit").order_by("-joined_on")
+    return render(
+        request,
+        "civic/organisation_detail.html",
+        {
+            "org": org,
+            "memberships": memberships,
+            "contacts": org.contacts.all(),
+            "support": org.support.all(),
+            "activities": selectors.activities_visible_to(user).filter(partners=org)[:50],
+            "areas": org.areas.all(),
+            "can_reveal": access.has_perm(user, "identity.view"),
+            "can_edit": access.has_perm(user, "civic.edit"),
+            "revealed": {},
+        },
+    )
+
+
+@login_required
+@require_POST
+def contact_reveal(request: HttpRequest, org_id: int) -> HttpResponse:
+    """Open the sealed contacts of one organisation (identity.view only); audited per contact."""
+    user = user_of(request)
+    org = selectors.organisation_get(user, org_id)
+    access.require(user, "identity.view")
+    revealed = {
+        ct.pk: services.contact_reveal(ct, actor=user, request=request) for ct in org.contacts.all()
+    }
+    return render(
+        request,
+        "civic/_contacts.html",
+        {"org": org, "contacts": org.contacts.all(), "revealed": revealed, "can_reveal": True},
+    )
+
+
+@login_required
+def network_list(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    access.require(user, "civic.view")
+    kind = request.GET.get("kind", "")
+    rows = [
+        {"network": n, "comp": services.network_composition(n)}
+        for n in selectors.networks_visible_to(user, kind=kind)
+    ]
+    return render(
+        request,
+        "civic/network_list.html",
+        {"rows": rows, "kinds": c.NetworkKind.choices, "kind": kind},
+    )
+
+
+@login_required
+def network_detail(request: HttpRequest, network_id: int) -> HttpResponse:
+    user = user_of(request)
+    network = selectors.network_get(user, network_id)
+    return render(
+        request,
+        "civic/network_detail.html",
+        {
+            "network": network,
+            "comp": services.network_composition(network),
+            "members": selectors.network_members(network, user),
+        },
+    )
+
+
+@login_required
+def authority_list(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    access.require(user, "civic.view")
+    g = request.GET
+    authorities = selectors.authorities_visible_to(
+        user, title=g.get("title", ""), sex=g.get("sex", ""), pcode=g.get("pcode", "")
+    )
+    by_sex: Counter[str] = Counter()
+    trained_by_sex: Counter[str] = Counter()
+    for sex, trainings in authorities.values_list("sex", "trainings"):  # type: ignore[misc]
+        by_sex[sex] += 1
+        if trainings:
+            trained_by_sex[sex] += 1
+    return render(
+        request,
+        "civic/authority_list.html",
+        {
+            "page": page_of(request, authorities),
+            "query": query_without_page(request),
+            "f": g,
+            "titles": c.AuthorityTitle.choices,
+            "sexes": c.Sex.choices,
+            "units": scope_units(user),
+            "by_sex": by_sex,
+            "trained_by_sex": trained_by_sex,
+            "total": authorities.count(),
+            "chiefs_trained": selectors.chiefs_trained(user),
+        },
+    )
