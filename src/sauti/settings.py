@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "sauti.accounts",
     "sauti.places",
     "sauti.alerts",
+    "sauti.channels",
     "sauti.civic",
     "sauti.agreements",
     "sauti.web",

@@ -3,6 +3,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from sauti.accounts.views import audit_log
 from sauti.api import api
+from sauti.channels.urls import hook_urlpatterns
 from sauti.core.views import health
 
 urlpatterns = [
@@ -12,6 +13,8 @@ urlpatterns = [
     path("accounts/", include("sauti.accounts.urls")),
     path("audit/", audit_log, name="audit_log"),
     path("alerts/", include("sauti.alerts.urls")),
+    path("channels/", include("sauti.channels.urls")),
+    path("hooks/", include((hook_urlpatterns, "hooks"))),
     path("civic/", include("sauti.civic.urls")),
     path("agreements/", include("sauti.agreements.urls")),
     path("places/", include("sauti.places.urls")),

@@ -46,6 +46,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "alerts.export": frozenset(_FIELD_STAFF | {R.ANALYST}),
     # Sealed personal data of reporters (DP-3): the CLA line and the data-protection focal point.
     "identity.view": frozenset({R.CLA, R.CA_OFFICER, R.DPO_FOCAL}),
+    # Reporters by pseudonym (no identity), channels configuration (intake).
+    "reporters.view": frozenset({R.CLA, R.CA_OFFICER, R.POC_OFFICER, R.DPO_FOCAL}),
+    "channels.manage": frozenset({R.CA_OFFICER, R.ADMIN}),
     "places.view": frozenset(Role),
     "places.edit": frozenset({R.CLA, R.CA_OFFICER, R.ADMIN}),
     "audit.view": frozenset({R.ADMIN, R.DPO_FOCAL}),

@@ -1,41 +1,166 @@
-"""Alert endpoints of the HTTP API."""
+"""Alert endpoints of the HTTP API: submit (idempotent), list and show with parsed fields.
+
+``POST /alerts`` goes through the same raw-first intake as the SMS gateways: the request is stored
+sealed on the area's API channel under the caller's ``Idempotency-Key`` before anything is parsed.
+"""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
+from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import Field
 
 from sauti.accounts import access
 from sauti.alerts import selectors
-from sauti.alerts.models import Alert
+from sauti.alerts.models import COUNT_KEYS, PARSED_FIELDS, Alert
+from sauti.places.models import AdminUnit
 
 router = Router(tags=["alerts"])
+MAX_TEXT = 4000
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class PlaceOut(Schema):
+    text: str
+    pcode: str | None = None
+    name: str | None = None
+    candidates: list[dict[str, Any]] = []
+
+
+class CountsOut(Schema):
+    killed: int | None = None
+    injured: int | None = None
+    abducted: int | None = None
+    displaced: int | None = None
 
 
 class AlertOut(Schema):
     id: int
     reference: str
-    summary: str
-    threat_type: str
     state: str
+    threat_type: str
+    summary: str
+    place: PlaceOut
+    occurred_at: datetime | None
+    occurred_precision: str
+    actors: list[str]
+    counts: CountsOut
+    confidence: dict[str, float] = Field(
+        description="0..1 per parsed field; 1.0 when a person set it"
+    )
+    locked_fields: list[str]
+    language: str
+    reporter: str | None = Field(
+        None, description="The reporter's pseudonym (never a name or number)"
+    )
     admin_pcode: str
     received_at: datetime
+    flags: list[str]
+
+    @staticmethod
+    def resolve_place(obj: Alert) -> dict[str, Any]:
+        resolved = obj.admin_unit if obj.place_candidates else None
+        return {
+            "text": obj.place_text,
+            "pcode": resolved.pcode if resolved else None,
+            "name": resolved.name if resolved else None,
+            "candidates": obj.place_candidates or [],
+        }
+
+    @staticmethod
+    def resolve_counts(obj: Alert) -> dict[str, int | None]:
+        return {k: (obj.counts or {}).get(k) for k in COUNT_KEYS}
+
+    @staticmethod
+    def resolve_confidence(obj: Alert) -> dict[str, float]:
+        return {k: float((obj.confidence or {}).get(k, 0.0)) for k in PARSED_FIELDS}
+
+    @staticmethod
+    def resolve_reporter(obj: Alert) -> str | None:
+        return obj.reporter.pseudonym if obj.reporter_id and obj.reporter else None
 
     @staticmethod
     def resolve_admin_pcode(obj: Alert) -> str:
         return obj.admin_unit.pcode
 
 
+class AlertIn(Schema):
+    text: str = Field(..., description="The message as received (French, English, local languages)")
+    country: str = Field(..., description="ISO 3166-1 alpha-2 code of the country, e.g. CF")
+    area: str | None = Field(
+        None, description="P-code of the area the alert comes from (default: the country)"
+    )
+    sender: str | None = Field(None, description="Reporter's phone number, if any (sealed at once)")
+    received_at: datetime | None = None
+
+
 @router.get("", response=list[AlertOut], summary="Alerts the caller may see")
 @paginate(LimitOffsetPagination)
-def list_alerts(request: HttpRequest):  # type: ignore[no-untyped-def]
+def list_alerts(request: HttpRequest) -> QuerySet[Alert]:
     access.require(request.auth, "alerts.view")  # type: ignore[attr-defined]
     return selectors.alerts_visible_to(request.auth)  # type: ignore[attr-defined]
 
 
-@router.get("/{alert_id}", response=AlertOut, summary="One alert")
+@router.get("/{alert_id}", response={200: AlertOut, 404: ErrorOut}, summary="One alert")
 def get_alert(request: HttpRequest, alert_id: int) -> Alert:
     return selectors.alert_get(request.auth, alert_id)  # type: ignore[attr-defined]
+
+
+@router.post(
+    "",
+    response={200: AlertOut, 201: AlertOut, 202: ErrorOut, 400: ErrorOut, 403: ErrorOut},
+    summary="Submit an alert (raw-first; send an Idempotency-Key header to make retries safe)",
+)
+def create_alert(request: HttpRequest, payload: AlertIn) -> Any:
+    # Imported here: channels feeds alerts, so alerts' modules must not need channels to load.
+    from sauti.channels.gateways import InboundValue, kept_headers
+    from sauti.channels.services import channel_for, inbound_process_safely, inbound_store
+
+    user = request.auth  # type: ignore[attr-defined]
+    access.require(user, "alerts.create")
+    text = payload.text.strip()
+    if not text:
+        return Status(400, {"detail": "text is empty"})
+    if len(text) > MAX_TEXT:
+        return Status(400, {"detail": f"text is longer than {MAX_TEXT} characters"})
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if len(key) > 150 or (key and not key.isprintable()):
+        return Status(400, {"detail": "Idempotency-Key must be at most 150 printable characters"})
+    country = payload.country.strip().upper()
+    unit = AdminUnit.objects.filter(pcode=(payload.area or country).strip().upper()).first()
+    if unit is None or unit.country_iso2 != country:
+        return Status(
+            400,
+            {"detail": "unknown country or area (give an ISO2 country and a P-code inside it)"},
+        )
+    channel = channel_for("API", unit)
+    external = f"user{user.pk}:{key}" if key else f"user{user.pk}:auto:{uuid.uuid4()}"
+    value = InboundValue(
+        external_id=external,
+        sender=payload.sender or "",
+        text=text,
+        kind="API",
+        received_at=payload.received_at,
+    )
+    raw = {
+        "body": request.body.decode("utf-8", errors="replace"),
+        "headers": kept_headers(request),
+        "path": request.path,
+    }
+    stored = inbound_store(channel, value, raw=raw)
+    message = stored.message
+    if stored.created:
+        message = inbound_process_safely(message.pk) or message
+    if not message.alert_id:
+        return Status(202, {"detail": f"stored as message {message.pk}; processing is queued"})
+    alert = Alert.objects.select_related("admin_unit", "reporter").get(pk=message.alert_id)
+    return Status(201 if stored.created else 200, alert)

@@ -7,6 +7,19 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# Fields the parser fills; a human edit locks a field so that re-parsing never overwrites it.
+PARSED_FIELDS = ("threat_type", "place", "occurred_at", "actors", "counts")
+COUNT_KEYS = ("killed", "injured", "abducted", "displaced")
+
+
+class TimePrecision(models.TextChoices):
+    EXACT = "EXACT", _("Exact")
+    HOURS = "HOURS", _("Within hours")
+    DAY = "DAY", _("Day")
+    WEEK = "WEEK", _("Week")
+    MONTH = "MONTH", _("Month")
+    UNKNOWN = "UNKNOWN", _("Unknown (time of receipt)")
+
 
 class Alert(models.Model):
     """One report of a threat or incident received from a community source through one channel."""
@@ -15,7 +28,9 @@ class Alert(models.Model):
     summary = models.CharField(_("summary"), max_length=500)
     # Every alert sits in an admin unit — the resolved place, or else the area of the channel or
     # base that received it — so that area scope always applies.
-    admin_unit = models.ForeignKey("places.AdminUnit", on_delete=models.PROTECT, related_name="alerts")
+    admin_unit = models.ForeignKey(
+        "places.AdminUnit", on_delete=models.PROTECT, related_name="alerts"
+    )
     threat_type = models.CharField(_("threat type"), max_length=40, default="OTHER")
     state = models.CharField(_("state"), max_length=20, default="RECEIVED")
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
@@ -23,6 +38,30 @@ class Alert(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Source: a pseudonymous reporter (never a name or number) and the channel it came through.
+    reporter = models.ForeignKey(
+        "channels.Reporter", null=True, blank=True, on_delete=models.PROTECT, related_name="alerts"
+    )
+    channel = models.ForeignKey(
+        "channels.Channel", null=True, blank=True, on_delete=models.PROTECT, related_name="alerts"
+    )
+    language = models.CharField(max_length=5, blank=True)
+    # The text as told, sealed: it can name people (DP-2).
+    narrative_sealed = models.TextField(blank=True)
+    place_text = models.CharField(_("place as told"), max_length=200, blank=True)
+    # Ranked candidates from the places resolver ({"pcode", "name", "score", …}); [] until it exists.
+    place_candidates = models.JSONField(default=list, blank=True)
+    occurred_at = models.DateTimeField(_("occurred at"), null=True, blank=True)
+    occurred_precision = models.CharField(
+        max_length=8, choices=TimePrecision.choices, default=TimePrecision.UNKNOWN
+    )
+    actors = models.JSONField(default=list, blank=True)
+    counts = models.JSONField(default=dict, blank=True)
+    # Confidence 0..1 per parsed field (PARSED_FIELDS); 1.0 for a value a human set.
+    confidence = models.JSONField(default=dict, blank=True)
+    locked_fields = models.JSONField(default=list, blank=True)
+    flags = models.JSONField(default=list, blank=True)
+    parser_version = models.CharField(max_length=20, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -30,3 +69,26 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class ReferenceCounter(models.Model):
+    """The last number handed out for one reference prefix (e.g. MINUSCA-CF52-2026-)."""
+
+    prefix = models.CharField(max_length=40, unique=True)
+    value = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}{self.value:06d}"
+
+
+class Actor(models.Model):
+    """An armed group, state force or militia, with the aliases reporters use for it (per mission)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    aliases = models.JSONField(default=list, blank=True)
+    actor_type = models.CharField(max_length=30, blank=True)
+    country_iso2 = models.CharField(max_length=2, blank=True)
+    active = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return self.name

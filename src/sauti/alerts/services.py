@@ -1,23 +1,65 @@
-"""Writes of alerts."""
+"""Writes of alerts: receive (parse + place + create), create by hand, set fields, re-parse."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from sauti.accounts import audit
 from sauti.accounts.models import User
-from sauti.alerts.models import Alert
+from sauti.alerts.models import COUNT_KEYS, PARSED_FIELDS, Alert, ReferenceCounter
+from sauti.alerts.parsing import PARSER_VERSION, Parsed, parse
+from sauti.alerts.place_step import PlaceOutcome, resolve_place
+from sauti.alerts.taxonomy import THREAT_LABELS, THREAT_TYPES
+from sauti.core.crypto import seal
 from sauti.places.models import AdminUnit
 
+# A resolved place outside the receiving channel's area is trusted only above this score, so a
+# doubtful match never moves an alert out of sight of the CLA whose hotline received it.
+OUTSIDE_AREA_MIN_SCORE = 0.9
 
-def _next_reference(unit: AdminUnit, when: datetime) -> str:
-    prefix = f"{settings.SAUTI_MISSION_CODE}-{unit.pcode}-{when:%Y}-"
-    count = Alert.objects.filter(reference__startswith=prefix).count()
-    return f"{prefix}{count + 1:06d}"
+
+class AlertError(ValueError):
+    """A request to change an alert that cannot be honoured (unknown field or value)."""
+
+
+def _admin1_pcode(unit: AdminUnit) -> str:
+    parts = [p for p in unit.path.split("/") if p]
+    return parts[1] if len(parts) > 1 else parts[0]
+
+
+def reference_next(unit: AdminUnit, when: datetime) -> str:
+    """The next reference such as MINUSCA-CF52-2026-000123, unique under concurrency: a counter
+    row per prefix is incremented in the caller's transaction (row lock on PostgreSQL; SQLite
+    serialises writers), so two alerts never share a number."""
+    prefix = f"{settings.SAUTI_MISSION_CODE}-{_admin1_pcode(unit)}-{when:%Y}-"
+    updated = ReferenceCounter.objects.filter(prefix=prefix).update(value=F("value") + 1)
+    if not updated:
+        try:
+            with transaction.atomic():
+                ReferenceCounter.objects.create(prefix=prefix, value=1)
+        except IntegrityError:
+            ReferenceCounter.objects.filter(prefix=prefix).update(value=F("value") + 1)
+    value = ReferenceCounter.objects.filter(prefix=prefix).values_list("value", flat=True).get()
+    return f"{prefix}{value:06d}"
+
+
+def short_reference(reference: str) -> str:
+    """The part of a reference sent back by SMS: no mission name (DP-7), e.g. CF52-000123."""
+    parts = reference.split("-")
+    return f"{parts[-3]}-{parts[-1]}" if len(parts) >= 3 else reference
+
+
+def summary_for(threat_type: str, place_text: str) -> str:
+    """Neutral automatic summary; the text as told stays sealed in the narrative."""
+    label = str(THREAT_LABELS.get(threat_type, threat_type))
+    return f"{label} — {place_text}"[:500] if place_text else label[:500]
 
 
 @transaction.atomic
@@ -29,14 +71,182 @@ def alert_create(
     received_at: datetime | None = None,
     actor: User | None = None,
 ) -> Alert:
+    """An alert recorded by hand (demo, imports) without a raw message."""
     when = received_at or timezone.now()
     alert = Alert.objects.create(
-        reference=_next_reference(admin_unit, when),
+        reference=reference_next(admin_unit, when),
         summary=summary,
         admin_unit=admin_unit,
         threat_type=threat_type,
         received_at=when,
         created_by=actor,
+        state="RECORDED" if actor else "RECEIVED",
     )
-    audit.record("object.create", actor=actor, obj=alert, summary=f"alert {alert.reference} created")
+    audit.record(
+        "object.create", actor=actor, obj=alert, summary=f"alert {alert.reference} created"
+    )
+    return alert
+
+
+def _apply(alert: Alert, parsed: Parsed, place: PlaceOutcome, area: AdminUnit) -> None:
+    """Copy parsed values onto unlocked fields; a value a human set (locked) is never touched."""
+    locked = set(alert.locked_fields or [])
+    confidence = dict(alert.confidence or {})
+    if "threat_type" not in locked:
+        alert.threat_type = parsed.threat_type
+        confidence["threat_type"] = parsed.confidence.get("threat_type", 0.0)
+    if "place" not in locked:
+        alert.place_text = parsed.place_text[:200]
+        alert.place_candidates = place.candidates
+        unit = area
+        if place.admin_unit is not None and (
+            place.admin_unit.path.startswith(area.path) or place.score >= OUTSIDE_AREA_MIN_SCORE
+        ):
+            unit = place.admin_unit
+        alert.admin_unit = unit
+        confidence["place"] = (
+            round(place.score, 3) if place.admin_unit else parsed.confidence.get("place", 0.0)
+        )
+    if "occurred_at" not in locked:
+        if parsed.time is not None:
+            alert.occurred_at = parsed.time.occurred_at
+            alert.occurred_precision = parsed.time.precision
+        else:
+            alert.occurred_at = alert.received_at
+            alert.occurred_precision = "UNKNOWN"
+        confidence["occurred_at"] = parsed.confidence.get("occurred_at", 0.0)
+    if "actors" not in locked:
+        alert.actors = parsed.actors
+        confidence["actors"] = parsed.confidence.get("actors", 0.0)
+    if "counts" not in locked:
+        alert.counts = {k: parsed.counts.get(k) for k in COUNT_KEYS}
+        confidence["counts"] = parsed.confidence.get("counts", 0.0)
+    alert.confidence = confidence
+    alert.parser_version = PARSER_VERSION
+    if "threat_type" not in locked or "place" not in locked:
+        alert.summary = summary_for(alert.threat_type, alert.place_text)
+
+
+def _local(when: datetime) -> datetime:
+    return when.astimezone(ZoneInfo(settings.SAUTI_MISSION_TIME_ZONE))
+
+
+def alert_receive(
+    *,
+    text: str,
+    area: AdminUnit,
+    received_at: datetime,
+    channel: Any = None,
+    reporter: Any = None,
+    language_hint: str = "",
+    state: str = "RECEIVED",
+    actor: User | None = None,
+    flags: list[str] | None = None,
+) -> Alert:
+    """Create the alert for one stored message: parse, resolve the place, number it.
+
+    Call inside the transaction that links the raw message, so an alert and its link commit together.
+    ``area`` is where the alert sits when the place does not resolve (the channel's area).
+    """
+    parsed = parse(text, now=_local(received_at), language_hint=language_hint)
+    place = resolve_place(parsed.place_text, country=area.country_iso2, area=area)
+    alert = Alert(
+        received_at=received_at,
+        channel=channel,
+        reporter=reporter,
+        created_by=actor,
+        language=parsed.language or language_hint,
+        narrative_sealed=seal(text) if text else "",
+        state=state,
+        flags=list(flags or []),
+        admin_unit=area,
+    )
+    _apply(alert, parsed, place, area)
+    if parsed.time is not None and parsed.time.future:
+        alert.flags = [*alert.flags, "FUTURE_EVENT"]
+    alert.reference = reference_next(alert.admin_unit, received_at)
+    alert.save()
+    audit.record(
+        "alert.receive",
+        actor=actor,
+        obj=alert,
+        summary=f"alert {alert.reference} received",
+        details={
+            "threat_type": alert.threat_type,
+            "parser": PARSER_VERSION,
+            "channel": getattr(channel, "type", ""),
+        },
+    )
+    return alert
+
+
+@transaction.atomic
+def alert_set_fields(
+    alert: Alert, changes: dict[str, Any], *, actor: User, request: Any = None
+) -> Alert:
+    """A human sets parsed fields; each one set is locked against re-parsing, with confidence 1."""
+    unknown = set(changes) - set(PARSED_FIELDS) - {"place_text", "summary"}
+    if unknown:
+        raise AlertError(f"these fields cannot be set: {', '.join(sorted(unknown))}")
+    locked = list(alert.locked_fields or [])
+    confidence = dict(alert.confidence or {})
+    for name, value in changes.items():
+        if name == "threat_type":
+            if value not in THREAT_TYPES:
+                raise AlertError(f"unknown threat type {value!r}")
+            alert.threat_type = value
+        elif name in ("place", "place_text"):
+            alert.place_text = str(value)[:200]
+            name = "place"
+        elif name == "counts":
+            if not isinstance(value, dict) or set(value) - set(COUNT_KEYS):
+                raise AlertError(
+                    "counts must be an object with killed, injured, abducted, displaced"
+                )
+            for key, number in value.items():
+                if number is not None and (not isinstance(number, int) or number < 0):
+                    raise AlertError(f"count {key} must be a whole number ≥ 0 or null")
+            alert.counts = {**(alert.counts or {}), **value}
+        elif name == "actors":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise AlertError("actors must be a list of names")
+            alert.actors = value
+        elif name == "occurred_at":
+            alert.occurred_at = value
+            alert.occurred_precision = "EXACT"
+        elif name == "summary":
+            alert.summary = str(value)[:500]
+            continue
+        confidence[name] = 1.0
+        if name not in locked:
+            locked.append(name)
+    alert.locked_fields = locked
+    alert.confidence = confidence
+    alert.save()
+    audit.record(
+        "object.update",
+        actor=actor,
+        obj=alert,
+        request=request,
+        summary=f"alert {alert.reference} fields set",
+        details={"fields": sorted(changes)},
+    )
+    return alert
+
+
+@transaction.atomic
+def alert_reparse(alert: Alert, text: str, *, actor: User | None = None) -> Alert:
+    """Run the current parser again on the stored text; locked fields keep their human values."""
+    parsed = parse(text, now=_local(alert.received_at), language_hint=alert.language)
+    area = alert.channel.area if alert.channel_id and alert.channel else alert.admin_unit
+    place = resolve_place(parsed.place_text, country=area.country_iso2, area=area)
+    _apply(alert, parsed, place, area)
+    alert.save()
+    audit.record(
+        "alert.reparse",
+        actor=actor,
+        obj=alert,
+        summary=f"alert {alert.reference} re-parsed",
+        details={"parser": PARSER_VERSION},
+    )
     return alert

@@ -1,0 +1,75 @@
+"""The place step of intake: hand the place text to the gazetteer resolver when it is installed.
+
+The resolver (``sauti.places.resolver.resolve``) is optional here: without it, or when it fails,
+the text is kept and the alert stays in the channel's area, so an alert is never lost for want of a
+place. A resolved place outside the country is ignored.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import DatabaseError, transaction
+
+from sauti.places.models import AdminUnit
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PlaceOutcome:
+    admin_unit: AdminUnit | None = None
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+    score: float = 0.0
+    precision: str = ""
+
+
+def _resolver() -> Any:
+    try:
+        from sauti.places.resolver import resolve
+    except ImportError:
+        return None
+    return resolve
+
+
+def resolve_place(text: str, *, country: str, area: AdminUnit | None) -> PlaceOutcome:
+    """Candidates for ``text`` and the admin unit of the best one (None if unresolved)."""
+    resolve = _resolver()
+    if not text or resolve is None:
+        return PlaceOutcome()
+    try:
+        with (
+            transaction.atomic()
+        ):  # a savepoint: a failing read must not spoil the intake transaction
+            resolution = resolve(text, country=country or None, areas=(area.pcode,) if area else ())
+            data = resolution.as_dict() if hasattr(resolution, "as_dict") else dict(resolution)
+    except (DatabaseError, LookupError, ValueError, TypeError, AttributeError):
+        log.warning("place resolver failed; keeping the place text", exc_info=True)
+        return PlaceOutcome()
+    candidates = [c for c in data.get("candidates", []) if isinstance(c, dict)][:5]
+    outcome = PlaceOutcome(
+        candidates=candidates,
+        score=float(data.get("score") or 0.0),
+        precision=data.get("precision") or "",
+    )
+    if data.get("status") != "resolved":
+        return outcome
+    pcodes: list[str] = []
+    place = data.get("place") or {}
+    if place.get("pcode") and place.get("type") != "locality":
+        pcodes.append(place["pcode"])
+    pcodes += [
+        a["pcode"]
+        for a in sorted(data.get("admin", []), key=lambda a: -int(a.get("level") or 0))
+        if a.get("pcode")
+    ]
+    for pcode in pcodes:
+        unit = AdminUnit.objects.filter(pcode=pcode).first()
+        if unit is not None and (not country or unit.country_iso2 == country):
+            outcome.admin_unit = unit
+            break
+    if not outcome.candidates and place:
+        outcome.candidates = [{**place, "score": outcome.score}]
+    return outcome

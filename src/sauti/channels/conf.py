@@ -1,0 +1,18 @@
+"""Intake settings read from the environment (see .env.example in docs/intake.md)."""
+
+from __future__ import annotations
+
+from sauti import env
+
+# More than FLOOD_LIMIT messages from one number within FLOOD_WINDOW seconds are stored and flagged
+# RATE_LIMITED: attached to the sender's latest alert instead of opening new ones, and not answered.
+FLOOD_LIMIT = env.integer("SAUTI_INTAKE_FLOOD_LIMIT", 10, minimum=1)
+FLOOD_WINDOW = env.integer("SAUTI_INTAKE_FLOOD_WINDOW_SECONDS", 600, minimum=1)
+# Webhook bodies above this size are refused with 413 before they are read (an SMS is tiny).
+HOOK_MAX_BODY = env.integer("SAUTI_INTAKE_MAX_BODY_BYTES", 64 * 1024, minimum=1024)
+# Longest message text kept for parsing (the raw body is stored whole).
+MAX_TEXT = 4000
+# Minutes within which a missed call must be returned (domain.md §4.1: 5 minutes).
+CALLBACK_MINUTES = env.integer("SAUTI_CALLBACK_MINUTES", 5, minimum=1)
+# Public base URL printed by `sauti channels add` (the gateway must reach it).
+PUBLIC_URL = env.string("SAUTI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -1,0 +1,240 @@
+"""Channels, raw messages and reporters (domain.md §3.2).
+
+Everything that identifies a person (names, phone numbers, message bodies, which can contain
+names) is stored sealed (``core.crypto.seal``); equality lookups use keyed hashes. Other apps see
+only the reporter's pseudonym.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+LANGUAGES = [
+    ("fr", _("French")),
+    ("en", _("English")),
+    ("sg", _("Sango")),
+    ("ln", _("Lingala")),
+    ("sw", _("Swahili")),
+]
+
+
+class Network(models.Model):
+    """A community alert network (CAN / réseau d'alerte communautaire) around one mission base."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "ACTIVE", _("Active")
+        DORMANT = "DORMANT", _("Dormant")
+        HANDED_OVER = "HANDED_OVER", _("Handed over")
+        CLOSED = "CLOSED", _("Closed")
+
+    name = models.CharField(_("name"), max_length=200)
+    base_name = models.CharField(_("base"), max_length=200, blank=True)
+    area = models.ForeignKey("places.AdminUnit", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Channel(models.Model):
+    """A configured route by which alerts reach the mission (an SMS gateway number, a hotline…)."""
+
+    class Type(models.TextChoices):
+        TWILIO = "TWILIO", _("SMS through Twilio")
+        GENERIC = "GENERIC", _("SMS through a generic HTTP gateway (RapidPro/TextIt, Android)")
+        MISSED_CALL = "MISSED_CALL", _("Missed-call (beep) notifications")
+        WEB_FORM = "WEB_FORM", _("Call log in the web form")
+        API = "API", _("REST API")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    type = models.CharField(_("type"), max_length=12, choices=Type.choices)
+    name = models.CharField(_("name"), max_length=200)
+    # Gateway credentials (auth token, shared secret, outbound URL…) as one sealed JSON document.
+    credentials_sealed = models.TextField(blank=True)
+    area = models.ForeignKey("places.AdminUnit", on_delete=models.PROTECT, related_name="+")
+    network = models.ForeignKey(
+        Network, null=True, blank=True, on_delete=models.SET_NULL, related_name="channels"
+    )
+    base_name = models.CharField(_("base"), max_length=200, blank=True)
+    default_language = models.CharField(max_length=5, choices=LANGUAGES, default="fr")
+    # The mission's own number on this gateway (E.164); not personal data.
+    address = models.CharField(max_length=40, blank=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.type})"
+
+
+class Reporter(models.Model):
+    """A person who alerts: an enrolled focal point or a member of the public (sealed identity)."""
+
+    class Kind(models.TextChoices):
+        FOCAL_POINT = "FOCAL_POINT", _("Focal point")
+        PUBLIC = "PUBLIC", _("Public")
+        STAFF = "STAFF", _("Staff")
+        PARTNER = "PARTNER", _("Partner")
+
+    class Status(models.TextChoices):
+        PROPOSED = "PROPOSED", _("Proposed")
+        ASSESSED = "ASSESSED", _("Assessed")
+        CONSENTED = "CONSENTED", _("Consented")
+        TRAINED = "TRAINED", _("Trained")
+        ACTIVE = "ACTIVE", _("Active")
+        SUSPENDED = "SUSPENDED", _("Suspended")
+        EXITED = "EXITED", _("Exited")
+
+    pseudonym = models.CharField(max_length=40, unique=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PUBLIC)
+    name_sealed = models.TextField(blank=True)
+    network = models.ForeignKey(
+        Network, null=True, blank=True, on_delete=models.PROTECT, related_name="reporters"
+    )
+    # Area used for scope: the network's area, or the channel's area for a public reporter.
+    area = models.ForeignKey("places.AdminUnit", on_delete=models.PROTECT, related_name="+")
+    languages = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    do_not_contact = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return self.pseudonym
+
+    @property
+    def language(self) -> str:
+        return self.languages[0] if self.languages else "fr"
+
+
+class ReporterPhone(models.Model):
+    """One phone number of a reporter, sealed, found again by its keyed hash."""
+
+    reporter = models.ForeignKey(Reporter, on_delete=models.CASCADE, related_name="phones")
+    phone_hash = models.CharField(max_length=64, unique=True)
+    phone_sealed = models.TextField()
+    primary = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return f"phone of {self.reporter_id}"
+
+
+class InboundMessage(models.Model):
+    """One authenticated inbound request, stored verbatim (sealed) before any parsing. Append-only."""
+
+    class State(models.TextChoices):
+        STORED = "STORED", _("Stored")
+        PARSED = "PARSED", _("Parsed")
+        LINKED = "LINKED", _("Linked to an alert")
+        IGNORED_SPAM = "IGNORED_SPAM", _("Ignored (spam)")
+        ERROR = "ERROR", _("Error (will retry)")
+
+    class Kind(models.TextChoices):
+        SMS = "SMS", _("SMS")
+        MISSED_CALL = "MISSED_CALL", _("Missed call")
+        VOICE_CALL_LOG = "VOICE_CALL_LOG", _("Call log")
+        API = "API", _("API")
+
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="inbound")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.SMS)
+    # The gateway's message id or the client's Idempotency-Key: a retry finds the first delivery.
+    external_id = models.CharField(max_length=200)
+    received_at = models.DateTimeField(default=timezone.now)
+    stored_at = models.DateTimeField(default=timezone.now)
+    sender_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    sender_sealed = models.TextField(blank=True)
+    # JSON of {"body": verbatim request body, "headers": relevant headers, "content_type": …}, sealed.
+    raw_sealed = models.TextField()
+    # The message text extracted by the gateway adapter, sealed (it can contain names).
+    text_sealed = models.TextField(blank=True)
+    language_detected = models.CharField(max_length=5, blank=True)
+    processing_state = models.CharField(max_length=14, choices=State.choices, default=State.STORED)
+    # Flags such as RATE_LIMITED, EMPTY, DUPLICATE_TEXT, BAD_ENCODING.
+    flags = models.JSONField(default=list, blank=True)
+    reporter = models.ForeignKey(
+        Reporter, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    alert = models.ForeignKey(
+        "alerts.Alert",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="inbound_messages",
+    )
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "external_id"], name="inbound_channel_external_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["sender_hash", "stored_at"], name="inbound_sender_stored")]
+
+    def __str__(self) -> str:
+        return f"inbound #{self.pk} ({self.channel_id})"
+
+
+class OutboundMessage(models.Model):
+    """A message sent back to a reporter (acknowledgement, callback notice, feedback)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "QUEUED", _("Queued")
+        SENT = "SENT", _("Sent")
+        DELIVERED = "DELIVERED", _("Delivered")
+        FAILED = "FAILED", _("Failed")
+        SUPPRESSED = "SUPPRESSED", _("Suppressed (reporter may not be contacted)")
+
+    class Purpose(models.TextChoices):
+        ACK = "ACK", _("Acknowledgement")
+        CALLBACK_NOTICE = "CALLBACK_NOTICE", _("Callback notice")
+        FEEDBACK = "FEEDBACK", _("Feedback")
+        SELF_PROTECTION_ADVICE = "SELF_PROTECTION_ADVICE", _("Self-protection advice")
+        BROADCAST = "BROADCAST", _("Broadcast")
+
+    to_reporter = models.ForeignKey(Reporter, on_delete=models.PROTECT, related_name="outbound")
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="outbound")
+    purpose = models.CharField(max_length=24, choices=Purpose.choices)
+    language = models.CharField(max_length=5, default="fr")
+    body = models.CharField(max_length=480)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    related_alert = models.ForeignKey(
+        "alerts.Alert", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    gateway_id = models.CharField(max_length=200, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.purpose} to reporter {self.to_reporter_id} ({self.status})"
+
+
+class CallbackTask(models.Model):
+    """A missed call the CLA on duty must return (the mission pays for the call)."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "PENDING", _("Pending")
+        REACHED = "REACHED", _("Reached")
+        NO_ANSWER = "NO_ANSWER", _("No answer")
+        NUMBER_OFF = "NUMBER_OFF", _("Number off")
+        WRONG_NUMBER = "WRONG_NUMBER", _("Wrong number")
+
+    reporter = models.ForeignKey(Reporter, on_delete=models.PROTECT, related_name="callbacks")
+    alert = models.ForeignKey("alerts.Alert", on_delete=models.PROTECT, related_name="callbacks")
+    area = models.ForeignKey("places.AdminUnit", on_delete=models.PROTECT, related_name="+")
+    due_at = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"callback for alert {self.alert_id} ({self.outcome})"

@@ -1,0 +1,132 @@
+"""Gateway webhooks (public, authenticated by signature or secret) and the reporter pages.
+
+Webhook order of work: size check → channel → signature → parse → store raw (committed) → answer.
+Processing runs after the commit; its failure never turns a stored message into an error answer.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import uuid
+from typing import cast
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from sauti.accounts import access
+from sauti.accounts.models import User
+from sauti.channels import conf, selectors, services
+from sauti.channels.gateways import GatewayError, get_gateway, kept_headers
+from sauti.channels.models import Channel
+
+log = logging.getLogger(__name__)
+
+
+def _error(status: int, detail: str) -> JsonResponse:
+    return JsonResponse({"detail": detail}, status=status)
+
+
+def _read_body(request: HttpRequest) -> bytes | None:
+    """The body, or None when it is larger than the webhook limit (checked before reading)."""
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > conf.HOOK_MAX_BODY:
+        return None
+    body = request.read(conf.HOOK_MAX_BODY + 1)
+    if len(body) > conf.HOOK_MAX_BODY:
+        return None
+    # Let request.POST/GET work for adapters that need them.
+    request._body = body
+    return body
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def webhook(request: HttpRequest, channel_uuid: uuid.UUID) -> HttpResponse:
+    body = _read_body(request)
+    if body is None:
+        return _error(413, "the request body is too large")
+    channel = (
+        Channel.objects.select_related("area", "network")
+        .filter(uuid=channel_uuid, active=True)
+        .first()
+    )
+    if channel is None or channel.type not in services.WEBHOOK_TYPES:
+        return _error(404, "unknown channel")
+    try:
+        gateway = get_gateway(channel.type)
+        gateway.verify(request, body, services.channel_credentials(channel))
+        value = gateway.parse(request, body)
+    except GatewayError as exc:
+        return _error(exc.status, exc.detail)
+    text_body, _flags = (
+        (body.decode("utf-8"), "utf-8")
+        if _is_utf8(body)
+        else (base64.b64encode(body).decode(), "base64")
+    )
+    raw = {
+        "body": text_body,
+        "encoding": _flags,
+        "headers": kept_headers(request),
+        "path": request.path,
+    }
+    stored = services.inbound_store(channel, value, raw=raw)
+    message = stored.message
+    if stored.created:
+        message = services.inbound_process_safely(message.pk) or message
+    result = services.inbound_result(message)
+    result["duplicate"] = not stored.created
+    return gateway.respond(result)
+
+
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+@login_required
+def reporter_list(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "reporters.view")
+    reporters = selectors.reporters_visible_to(request.user)
+    page = Paginator(reporters, 50).get_page(request.GET.get("page"))
+    return render(request, "channels/reporter_list.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reporter_detail(request: HttpRequest, reporter_id: int) -> HttpResponse:
+    reporter = selectors.reporter_get(request.user, reporter_id)
+    identity = None
+    can_reveal = access.has_perm(request.user, "identity.view")
+    if request.method == "POST":
+        reason = request.POST.get("reason", "").strip()
+        if not reason:
+            return render(
+                request,
+                "channels/reporter_detail.html",
+                {
+                    "reporter": reporter,
+                    "can_reveal": can_reveal,
+                    "error": _("Give a reason to reveal the identity."),
+                },
+                status=400,
+            )
+        target = selectors.reporter_get_for_identity(request.user, reporter_id)
+        actor = cast(User, request.user)  # login_required: never anonymous here
+        identity = services.reporter_identity(target, actor=actor, request=request, reason=reason)
+    return render(
+        request,
+        "channels/reporter_detail.html",
+        {"reporter": reporter, "identity": identity, "can_reveal": can_reveal},
+    )

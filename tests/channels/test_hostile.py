@@ -1,0 +1,211 @@
+"""Bad and hostile input: specific 4xx or flagged records, never a 5xx, never a lost alert."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+
+from sauti.alerts.models import Alert
+from sauti.channels import conf
+from sauti.channels.models import InboundMessage
+from tests.channels.conftest import SECRET, hook_url, post_generic, sign
+
+pytestmark = pytest.mark.django_db
+
+
+def test_unknown_channel_is_404(client, units):
+    response = client.post(f"/hooks/{uuid.uuid4()}/", data=b"{}", content_type="application/json")
+    assert response.status_code == 404 and response.json()["detail"] == "unknown channel"
+
+
+def test_not_a_uuid_is_404(client, units):
+    assert (
+        client.post("/hooks/not-a-uuid/", data=b"{}", content_type="application/json").status_code
+        == 404
+    )
+
+
+def test_get_is_405(client, generic_channel):
+    assert client.get(hook_url(generic_channel)).status_code == 405
+
+
+def test_inactive_channel_is_404(client, generic_channel):
+    generic_channel.active = False
+    generic_channel.save()
+    assert (
+        post_generic(
+            client, generic_channel, {"from": "+23675000002", "text": "x", "id": "1"}
+        ).status_code
+        == 404
+    )
+
+
+def test_oversize_body_is_413_and_stores_nothing(client, generic_channel):
+    body = json.dumps(
+        {"from": "+23675000002", "text": "a" * (conf.HOOK_MAX_BODY + 10), "id": "big"}
+    ).encode()
+    response = client.post(
+        hook_url(generic_channel),
+        data=body,
+        content_type="application/json",
+        HTTP_X_SAUTI_SIGNATURE=sign(body),
+    )
+    assert response.status_code == 413
+    assert InboundMessage.objects.count() == 0
+
+
+def test_wrong_hmac_is_403(client, generic_channel):
+    response = post_generic(
+        client, generic_channel, {"from": "+23675000002", "text": "x", "id": "1"}, secret="wrong"
+    )
+    assert response.status_code == 403
+    assert InboundMessage.objects.count() == 0
+
+
+def test_no_signature_is_403(client, generic_channel):
+    response = client.post(
+        hook_url(generic_channel),
+        data=b'{"from": "+1", "text": "x"}',
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+
+
+def test_broken_json_is_400(client, generic_channel):
+    body = b'{"from": "+23675000002", "text": '
+    response = client.post(
+        hook_url(generic_channel),
+        data=body,
+        content_type="application/json",
+        HTTP_X_SAUTI_SIGNATURE=sign(body),
+    )
+    assert response.status_code == 400
+
+
+def test_json_array_is_400(client, generic_channel):
+    body = b"[1, 2]"
+    response = client.post(
+        hook_url(generic_channel),
+        data=body,
+        content_type="application/json",
+        HTTP_X_SAUTI_SIGNATURE=sign(body),
+    )
+    assert response.status_code == 400
+
+
+def test_unsupported_content_type_is_415(client, generic_channel):
+    body = b"<sms/>"
+    response = client.post(
+        hook_url(generic_channel),
+        data=body,
+        content_type="application/xml",
+        HTTP_X_SAUTI_SIGNATURE=sign(body),
+    )
+    assert response.status_code == 415
+
+
+def test_missing_sender_is_400(client, generic_channel):
+    assert (
+        post_generic(client, generic_channel, {"text": "hommes armés", "id": "1"}).status_code
+        == 400
+    )
+
+
+def test_broken_encoding_is_stored_and_flagged(client, generic_channel):
+    body = b"from=%2B23675000002&id=enc1&text=" + "Hommes armés à Ndah".encode("latin-1")
+    response = client.post(
+        hook_url(generic_channel),
+        data=body,
+        content_type="application/x-www-form-urlencoded",
+        HTTP_X_SAUTI_SIGNATURE=sign(body),
+    )
+    assert response.status_code == 200
+    message = InboundMessage.objects.get()
+    assert "BAD_ENCODING" in message.flags
+    assert message.alert is not None  # a genuine alert is never lost for its bytes
+
+
+def test_invalid_utf8_inside_json_is_flagged_not_500(client, generic_channel):
+    body = b'{"from": "+23675000002", "id": "enc2", "text": "attaque \xff\xfe en cours"}'
+    response = client.post(
+        hook_url(generic_channel),
+        data=body,
+        content_type="application/json",
+        HTTP_X_SAUTI_SIGNATURE=sign(body),
+    )
+    assert response.status_code == 200
+    assert "BAD_ENCODING" in InboundMessage.objects.get().flags
+
+
+def test_empty_text_becomes_callback(client, generic_channel):
+    response = post_generic(
+        client, generic_channel, {"from": "+23675000002", "text": "   ", "id": "e1"}
+    )
+    assert response.status_code == 200
+    message = InboundMessage.objects.get()
+    assert "EMPTY" in message.flags
+    assert message.alert.state == "CALLBACK_PENDING"
+    assert message.alert.callbacks.count() == 1
+
+
+def test_flood_from_one_number_is_stored_and_flagged(
+    client, generic_channel, settings, monkeypatch
+):
+    monkeypatch.setattr(conf, "FLOOD_LIMIT", 3)
+    for i in range(6):
+        assert (
+            post_generic(
+                client,
+                generic_channel,
+                {"from": "+23675000002", "text": f"hommes armés à Ndah {i}", "id": f"f{i}"},
+            ).status_code
+            == 200
+        )
+    assert InboundMessage.objects.count() == 6  # every message stored
+    flagged = [m for m in InboundMessage.objects.all() if "RATE_LIMITED" in m.flags]
+    assert len(flagged) == 3
+    assert all(m.alert_id is not None for m in flagged)  # attached to the sender's latest alert
+    assert Alert.objects.count() == 3
+
+
+def test_processing_failure_keeps_raw_and_job_retries(client, generic_channel, monkeypatch):
+    from sauti.core.jobs import run_pending
+    from sauti.core.models import Job
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("parser crashed")
+
+    monkeypatch.setattr("sauti.channels.services.alert_receive", boom)
+    response = post_generic(
+        client,
+        generic_channel,
+        {"from": "+23675000002", "text": "attaque en cours à Ndah", "id": "p1"},
+    )
+    assert response.status_code == 200  # stored: the gateway must not retry
+    message = InboundMessage.objects.get()
+    assert message.processing_state == "ERROR" and message.alert is None
+    monkeypatch.undo()
+    run_pending()
+    message.refresh_from_db()
+    assert (
+        message.processing_state == "LINKED" and message.alert.threat_type == "ARMED_ATTACK_ONGOING"
+    )
+    assert Job.objects.get(name="channels.process_inbound").status == "DONE"
+
+
+def test_truncates_huge_text_but_keeps_raw(client, generic_channel, monkeypatch):
+    monkeypatch.setattr(conf, "MAX_TEXT", 50)
+    post_generic(
+        client, generic_channel, {"from": "+23675000002", "text": "hommes armés " * 20, "id": "t1"}
+    )
+    assert "TRUNCATED" in InboundMessage.objects.get().flags
+
+
+def test_secret_in_query_string(client, generic_channel):
+    body = json.dumps({"from": "+23675000002", "text": "x", "id": "q1"})
+    response = client.post(
+        hook_url(generic_channel) + f"?secret={SECRET}", data=body, content_type="application/json"
+    )
+    assert response.status_code == 200
