@@ -38,11 +38,13 @@ class Method:
 def min_ratio(key: str) -> float:
     """Fuzzy threshold by length: one typo in a short name changes it too much to trust."""
     n = len(key.replace(" ", ""))
-    if n <= 4:
-        return 90.0
-    if n <= 6:
-        return 80.0
-    return 78.0
+    if n <= 5:
+        return 90.0  # one inserted letter in a 5-letter name at most ("Bouka" is not "Fouka")
+    if n <= 7:
+        return 83.0  # one substitution
+    if n <= 11:
+        return 87.0  # one substitution, or one insertion and one deletion
+    return 82.0
 
 
 @dataclass
@@ -185,9 +187,26 @@ class Resolver:
         hits = process.extract(key, pool, scorer=fuzz.ratio, score_cutoff=threshold, limit=8)
         out = []
         for name, score, _i in hits:
+            if len(key) <= 6 and name[0] != key[0]:
+                continue  # short names: a different first letter is a different name
             if self._entries(name, countries, context, admin_only):
                 out.append((name, float(score)))
         return out
+
+    def _rest_is_known(
+        self,
+        words: list[str],
+        start: int,
+        size: int,
+        countries: list[str],
+        context: tuple[str, ...],
+    ) -> bool:
+        """In a short mention, the words beside a matched span must be little words or places
+        themselves ("bria ippy": a road between two places)."""
+        rest = words[:start] + words[start + size :]
+        return all(
+            w in STOPWORDS or w.isdigit() or self._entries(w, countries, context) for w in rest
+        )
 
     def _hint_paths(
         self, mention: Mention, countries: list[str], areas: tuple[str, ...]
@@ -241,6 +260,10 @@ class Resolver:
                     span = " ".join(words[start : start + size])
                     if size == 1 and (len(span) < 3 or span in STOPWORDS):
                         continue
+                    if len(words) <= 3 and not self._rest_is_known(
+                        words, start, size, countries, context
+                    ):
+                        continue  # "Sam Ouandja" is not "Ouandja": the other word is unexplained
                     for e in self._entries(span, countries, context):
                         share = len(span) / len(core)
                         cands.append(Candidate(e.place, 0.8 + 0.15 * share, Method.SUBSTRING, span))
@@ -255,6 +278,10 @@ class Resolver:
             for start in range(len(words) - size + 1):
                 span = " ".join(words[start : start + size])
                 if len(span.replace(" ", "")) < 5 or span in STOPWORDS:
+                    continue
+                if len(words) <= 3 and not self._rest_is_known(
+                    words, start, size, countries, context
+                ):
                     continue
                 for name, ratio in self._fuzzy(span, countries, context):
                     for e in self._entries(name, countries, context):
@@ -283,45 +310,49 @@ class Resolver:
         # A town known only by its country (no polygons there) named like an admin unit is taken
         # as that unit's seat: "Bunia" is the town, inside the unit Bunia (e.g. DRC, where the
         # gazetteer has P-codes but no boundaries).
-        seats: set[int] = set()
-        for c in pool:
-            p = places[c.place]
-            if p.type != "locality" or p.path != f"/{p.country}/":
-                continue
-            homonyms = [
-                o
-                for o in pool
-                if places[o.place].type == "admin_unit"
-                and o.matched == c.matched
-                and places[o.place].country == p.country
-                and places[o.place].level > 0
-                and (
-                    places[o.place].lat is None
-                    or p.lat is None
-                    or distance_km(p.lat, p.lon, places[o.place].lat, places[o.place].lon) <= 60  # type: ignore[arg-type]
+        # Linear in the pool: homonym pools can hold thousands ("II", "Centre") and only the few
+        # admin-unit candidates need comparing with the rest.
+        admins = [c for c in pool if places[c.place].type == "admin_unit"]
+        if admins:
+            seats: set[int] = set()
+            for c in pool:
+                p = places[c.place]
+                if p.type != "locality" or p.path != f"/{p.country}/":
+                    continue
+                homonyms = [
+                    o
+                    for o in admins
+                    if o.matched == c.matched
+                    and places[o.place].country == p.country
+                    and places[o.place].level > 0
+                    and (
+                        places[o.place].lat is None
+                        or p.lat is None
+                        or distance_km(p.lat, p.lon, places[o.place].lat, places[o.place].lon) <= 60  # type: ignore[arg-type]
+                    )
+                ]
+                if homonyms:
+                    seat = max(homonyms, key=lambda o: places[o.place].level)
+                    c.seat = seat.place
+                    seats.update(o.place for o in homonyms)
+            pool = [c for c in pool if c.place not in seats]
+            # A place containing another candidate of the same name gives way to the more precise one.
+            contained = {
+                c.place
+                for c in admins
+                if c.place not in seats
+                and any(
+                    o is not c
+                    and o.matched == c.matched
+                    and places[o.place].path.startswith(places[c.place].path)
+                    and (
+                        places[o.place].type == "locality"
+                        or places[o.place].level > places[c.place].level
+                    )
+                    for o in pool
                 )
-            ]
-            if homonyms:
-                seat = max(homonyms, key=lambda o: places[o.place].level)
-                c.seat = seat.place
-                seats.update(o.place for o in homonyms)
-        pool = [c for c in pool if c.place not in seats]
-        # A place containing another candidate of the same name gives way to the more precise one.
-        pool = [
-            c
-            for c in pool
-            if not any(
-                o is not c
-                and o.matched == c.matched
-                and places[c.place].type == "admin_unit"
-                and places[o.place].path.startswith(places[c.place].path)
-                and (
-                    places[o.place].type == "locality"
-                    or places[o.place].level > places[c.place].level
-                )
-                for o in pool
-            )
-        ]
+            }
+            pool = [c for c in pool if c.place not in contained]
         for c in pool:
             p = places[c.place]
             path = c.path(places)
