@@ -9,7 +9,14 @@ from openpyxl import load_workbook
 
 from sauti.accounts.models import AuditEvent
 from sauti.civic import demo
-from sauti.civic.models import Activity, Commitment, CVRProject, DialogueProcess, Network, Organisation
+from sauti.civic.models import (
+    Activity,
+    Commitment,
+    CVRProject,
+    DialogueProcess,
+    Network,
+    Organisation,
+)
 from tests.conftest import client_for, make_user
 
 
@@ -22,13 +29,26 @@ def urls() -> list[str]:
     org = Organisation.objects.get(ref="DEMO-ORG-00")
     act = Activity.objects.get(ref="DEMO-TRN-1")
     return [
-        "/civic/", "/civic/organisations/", "/civic/organisations/?q=paix&kind=ASSOCIATION&women_led=1",
-        f"/civic/organisations/{org.pk}/", "/civic/networks/", "/civic/networks/?kind=OBSERVATORY",
-        f"/civic/networks/{Network.objects.get().pk}/", "/civic/authorities/", "/civic/authorities/?sex=F",
-        "/civic/activities/", "/civic/activities/?kind=TRAINING&range=RANGE_C&from=2026-01-01&to=2026-12-31",
-        f"/civic/activities/{act.pk}/", "/civic/dialogues/", f"/civic/dialogues/{DialogueProcess.objects.get().pk}/",
-        f"/civic/dialogues/{DialogueProcess.objects.get().pk}/follow-up/", "/civic/cvr/",
-        f"/civic/cvr/{CVRProject.objects.get().pk}/", "/civic/map/", "/agreements/", "/agreements/?level=INTRASTATE",
+        "/civic/",
+        "/civic/organisations/",
+        "/civic/organisations/?q=paix&kind=ASSOCIATION&women_led=1",
+        f"/civic/organisations/{org.pk}/",
+        "/civic/networks/",
+        "/civic/networks/?kind=OBSERVATORY",
+        f"/civic/networks/{Network.objects.get().pk}/",
+        "/civic/authorities/",
+        "/civic/authorities/?sex=F",
+        "/civic/activities/",
+        "/civic/activities/?kind=TRAINING&range=RANGE_C&from=2026-01-01&to=2026-12-31",
+        f"/civic/activities/{act.pk}/",
+        "/civic/dialogues/",
+        f"/civic/dialogues/{DialogueProcess.objects.get().pk}/",
+        f"/civic/dialogues/{DialogueProcess.objects.get().pk}/follow-up/",
+        "/civic/cvr/",
+        f"/civic/cvr/{CVRProject.objects.get().pk}/",
+        "/civic/map/",
+        "/agreements/",
+        "/agreements/?level=INTRASTATE",
     ]
 
 
@@ -40,7 +60,9 @@ def test_every_page_renders_for_an_analyst_and_a_cla(demo_data: None, analyst, c
             assert response.status_code == 200, (user.username, url, response.status_code)
 
 
-def test_anonymous_is_sent_to_sign_in_and_role_without_permission_is_refused(demo_data: None) -> None:
+def test_anonymous_is_sent_to_sign_in_and_role_without_permission_is_refused(
+    demo_data: None,
+) -> None:
     from django.test import Client
 
     for url in ["/civic/", "/civic/organisations/", "/civic/import/", "/agreements/"]:
@@ -57,22 +79,34 @@ def test_demo_is_idempotent(demo_data: None) -> None:
     assert (Organisation.objects.count(), Activity.objects.count()) == before
 
 
-def test_follow_up_marks_a_commitment_fulfilled_and_keeps_history(demo_data: None, cla_bria) -> None:
+def test_follow_up_marks_a_commitment_fulfilled_and_keeps_history(
+    demo_data: None, cla_bria
+) -> None:
     client = client_for(cla_bria)
     commitment = Commitment.objects.filter(status="NOT_STARTED").first()
-    response = client.post(f"/civic/commitments/{commitment.pk}/follow-up",
-                           {"status": "IN_PROGRESS", "mark": "DONE", "note": "vu sur place"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        f"/civic/commitments/{commitment.pk}/follow-up",
+        {"status": "IN_PROGRESS", "mark": "DONE", "note": "vu sur place"},
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 200
     commitment.refresh_from_db()
     assert commitment.status == "DONE"
     assert commitment.updates.get().note == "vu sur place"
     assert 'data-status="DONE"' in response.content.decode()
     # DROPPED is final: a forbidden change is explained and changes nothing.
-    client.post(f"/civic/commitments/{commitment.pk}/follow-up", {"status": "BROKEN"}, HTTP_HX_REQUEST="true")
+    client.post(
+        f"/civic/commitments/{commitment.pk}/follow-up",
+        {"status": "BROKEN"},
+        HTTP_HX_REQUEST="true",
+    )
     commitment.refresh_from_db()
     assert commitment.status == "BROKEN"
-    response = client.post(f"/civic/commitments/{commitment.pk}/follow-up", {"status": "NOT_STARTED"},
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        f"/civic/commitments/{commitment.pk}/follow-up",
+        {"status": "NOT_STARTED"},
+        HTTP_HX_REQUEST="true",
+    )
     assert "cannot go from BROKEN to NOT_STARTED" in response.content.decode()
     commitment.refresh_from_db()
     assert commitment.status == "BROKEN"
@@ -80,16 +114,34 @@ def test_follow_up_marks_a_commitment_fulfilled_and_keeps_history(demo_data: Non
 
 def test_activity_form_validates_totals_and_saves(units: dict, cla_bria) -> None:
     client = client_for(cla_bria)
-    base = {"title": "Atelier femmes et paix", "kind": "WORKSHOP", "range": "RANGE_B",
-            "admin_unit": units["CF521"].pk, "start": "2026-05-02", "status": "HELD", "funding": "QIP"}
-    bad = client.post("/civic/activities/new/", {**base, "f_18_29": 5, "m_18_29": 4, "women_leader_f": 7})
+    base = {
+        "title": "Atelier femmes et paix",
+        "kind": "WORKSHOP",
+        "range": "RANGE_B",
+        "admin_unit": units["CF521"].pk,
+        "start": "2026-05-02",
+        "status": "HELD",
+        "funding": "QIP",
+    }
+    bad = client.post(
+        "/civic/activities/new/", {**base, "f_18_29": 5, "m_18_29": 4, "women_leader_f": 7}
+    )
     assert bad.status_code == 400
     assert "only 5 took part" in bad.content.decode()
     assert not Activity.objects.exists()
     outside = client.post("/civic/activities/new/", {**base, "admin_unit": units["CF511"].pk})
     assert outside.status_code == 400 and not Activity.objects.exists()
-    ok = client.post("/civic/activities/new/", {**base, "f_18_29": 5, "m_18_29": 4, "women_leader_f": 3,
-                                                "disability_yes": 1, "disability_no": 8})
+    ok = client.post(
+        "/civic/activities/new/",
+        {
+            **base,
+            "f_18_29": 5,
+            "m_18_29": 4,
+            "women_leader_f": 3,
+            "disability_yes": 1,
+            "disability_no": 8,
+        },
+    )
     assert ok.status_code == 302
     activity = Activity.objects.get()
     assert activity.participants_total == 9 and activity.disability_yes == 1
@@ -98,27 +150,60 @@ def test_activity_form_validates_totals_and_saves(units: dict, cla_bria) -> None
 
 def test_dialogue_then_session_with_participants_and_commitments(units: dict, cla_bria) -> None:
     client = client_for(cla_bria)
-    response = client.post("/civic/dialogues/new/", {"title": "Dialogue Bria", "parties": "Goula; Peuls",
-                                                     "admin_unit": units["CF521"].pk})
+    response = client.post(
+        "/civic/dialogues/new/",
+        {"title": "Dialogue Bria", "parties": "Goula; Peuls", "admin_unit": units["CF521"].pk},
+    )
     assert response.status_code == 302
     process = DialogueProcess.objects.get()
-    response = client.post(f"/civic/dialogues/{process.pk}/sessions/new/", {
-        "title": "Session 1", "start": "2026-05-10", "kind": "DIALOGUE_INTERCOMMUNITY",
-        "p0_name": "Awa Test", "p0_sex": "F", "p0_age_band": "18_29", "p0_role": "WOMEN_LEADER",
-        "p0_community": "Goula", "p0_consent": "on",
-        "p1_name": "Ali Test", "p1_sex": "M", "p1_age_band": "30_59", "p1_role": "CHIEF", "p1_community": "Peuls",
-        "c0_owner": "Goula", "c0_text": "Rouvrir le marché", "c0_due": "2026-06-01",
-        "c1_owner": "Peuls", "c1_text": "",  # half a commitment is refused
-    })
+    response = client.post(
+        f"/civic/dialogues/{process.pk}/sessions/new/",
+        {
+            "title": "Session 1",
+            "start": "2026-05-10",
+            "kind": "DIALOGUE_INTERCOMMUNITY",
+            "p0_name": "Awa Test",
+            "p0_sex": "F",
+            "p0_age_band": "18_29",
+            "p0_role": "WOMEN_LEADER",
+            "p0_community": "Goula",
+            "p0_consent": "on",
+            "p1_name": "Ali Test",
+            "p1_sex": "M",
+            "p1_age_band": "30_59",
+            "p1_role": "CHIEF",
+            "p1_community": "Peuls",
+            "c0_owner": "Goula",
+            "c0_text": "Rouvrir le marché",
+            "c0_due": "2026-06-01",
+            "c1_owner": "Peuls",
+            "c1_text": "",  # half a commitment is refused
+        },
+    )
     assert response.status_code == 400
     assert not process.sessions.exists()
-    response = client.post(f"/civic/dialogues/{process.pk}/sessions/new/", {
-        "title": "Session 1", "start": "2026-05-10", "kind": "DIALOGUE_INTERCOMMUNITY",
-        "p0_name": "Awa Test", "p0_sex": "F", "p0_age_band": "18_29", "p0_role": "WOMEN_LEADER",
-        "p0_community": "Goula", "p0_consent": "on",
-        "p1_name": "Ali Test", "p1_sex": "M", "p1_age_band": "30_59", "p1_role": "CHIEF", "p1_community": "Peuls",
-        "c0_owner": "Goula", "c0_text": "Rouvrir le marché", "c0_due": "2026-06-01",
-    })
+    response = client.post(
+        f"/civic/dialogues/{process.pk}/sessions/new/",
+        {
+            "title": "Session 1",
+            "start": "2026-05-10",
+            "kind": "DIALOGUE_INTERCOMMUNITY",
+            "p0_name": "Awa Test",
+            "p0_sex": "F",
+            "p0_age_band": "18_29",
+            "p0_role": "WOMEN_LEADER",
+            "p0_community": "Goula",
+            "p0_consent": "on",
+            "p1_name": "Ali Test",
+            "p1_sex": "M",
+            "p1_age_band": "30_59",
+            "p1_role": "CHIEF",
+            "p1_community": "Peuls",
+            "c0_owner": "Goula",
+            "c0_text": "Rouvrir le marché",
+            "c0_due": "2026-06-01",
+        },
+    )
     assert response.status_code == 302
     session = process.sessions.get()
     assert session.participants_total == 2
@@ -128,11 +213,16 @@ def test_dialogue_then_session_with_participants_and_commitments(units: dict, cl
     assert process.commitments.get().owner_party == "Goula"
 
 
-def test_contact_reveal_only_with_identity_view_and_audited(demo_data: None, cla_bria, analyst) -> None:
+def test_contact_reveal_only_with_identity_view_and_audited(
+    demo_data: None, cla_bria, analyst
+) -> None:
     org = Organisation.objects.get(ref="DEMO-ORG-00")
     page = client_for(analyst).get(f"/civic/organisations/{org.pk}/").content.decode()
     assert "Awa Demo" not in page and "sealed" in page
-    assert client_for(analyst).post(f"/civic/organisations/{org.pk}/contacts/reveal").status_code == 403
+    assert (
+        client_for(analyst).post(f"/civic/organisations/{org.pk}/contacts/reveal").status_code
+        == 403
+    )
     response = client_for(cla_bria).post(f"/civic/organisations/{org.pk}/contacts/reveal")
     assert "Awa Demo" in response.content.decode()
     assert AuditEvent.objects.filter(action="identity.reveal", actor=cla_bria).count() == 1
@@ -146,11 +236,16 @@ def test_templates_and_exports_are_xlsx(demo_data: None, cla_bria, analyst) -> N
         assert "README" in wb.sheetnames
     assert client_for(analyst).get("/civic/templates/nope.xlsx").status_code == 404
     analyst_export = client_for(analyst).get("/civic/export/participants.xlsx")
-    header = [c.value for c in next(load_workbook(io.BytesIO(analyst_export.content))["participants"].iter_rows())]
+    header = [
+        c.value
+        for c in next(load_workbook(io.BytesIO(analyst_export.content))["participants"].iter_rows())
+    ]
     assert "name" not in header and "participant_id" in header
     cla_export = client_for(cla_bria).get("/civic/export/organisations.xlsx")
     ws = load_workbook(io.BytesIO(cla_export.content))["organisations"]
     values = [c.value for row in ws.iter_rows() for c in row]
     assert "Awa Demo" in values  # identity.view: sealed fields included, and audited
-    assert AuditEvent.objects.filter(action="identity.reveal", actor=cla_bria, object_type="civic.organisations").exists()
+    assert AuditEvent.objects.filter(
+        action="identity.reveal", actor=cla_bria, object_type="civic.organisations"
+    ).exists()
     assert AuditEvent.objects.filter(action="export", actor=analyst).exists()

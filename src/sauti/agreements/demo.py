@@ -51,7 +51,7 @@ PROVISIONS = [
     ),
 ]
 # (region, quarter start) -> scores in PROVISIONS order (None = unverifiable)
-SCORES = {
+SCORES: dict[tuple[str, dt.date], list[int | None]] = {
     ("CF52", dt.date(2025, 10, 1)): [1, 0, 0, 1, 1, 0, 1],
     ("CF52", dt.date(2026, 1, 1)): [2, 1, 1, 2, 1, 1, 2],
     ("CF51", dt.date(2025, 10, 1)): [1, 1, 0, 1, 0, 0, 0],

@@ -12,7 +12,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from sauti.accounts import access
 from sauti.agreements.models import Agreement, ImplementationReport, ProvisionTheme
@@ -20,10 +21,17 @@ from sauti.agreements.models import Agreement, ImplementationReport, ProvisionTh
 User = access.AnyUser | None
 
 
+def _covering(user: User) -> Q:
+    """Agreements whose area contains one of the user's areas (a national accord applies in every
+    region) or lies inside one (a local pact); the reports under them are scoped separately."""
+    ancestors = {code for path in access.area_paths(user) for code in path.strip("/").split("/")}
+    return access.area_q(user, "admin_unit") | Q(admin_unit__pcode__in=ancestors)
+
+
 def agreements_visible_to(user: User, *, level: str = "", q: str = "") -> QuerySet[Agreement]:
-    qs = access.visible(
-        user, "agreements.view", Agreement.objects.select_related("admin_unit"), "admin_unit"
-    )
+    if not access.has_perm(user, "agreements.view"):
+        return Agreement.objects.none()
+    qs = Agreement.objects.select_related("admin_unit").filter(_covering(user))
     if level:
         qs = qs.filter(level=level)
     if q:
@@ -32,13 +40,12 @@ def agreements_visible_to(user: User, *, level: str = "", q: str = "") -> QueryS
 
 
 def agreement_get(user: User, agreement_id: int) -> Agreement:
-    return access.get_visible(
-        user,
-        "agreements.view",
-        Agreement.objects.select_related("admin_unit"),
-        "admin_unit",
-        id=agreement_id,
-    )
+    """One agreement the user may see, else 404 (same answer for absent and out of scope)."""
+    access.require(user, "agreements.view")
+    agreement = agreements_visible_to(user).filter(id=agreement_id).first()
+    if agreement is None:
+        raise Http404("not found")
+    return agreement
 
 
 def reports_visible_to(user: User, agreement: Agreement) -> QuerySet[ImplementationReport]:

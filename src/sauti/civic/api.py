@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from sauti.accounts import access
@@ -250,10 +250,10 @@ def commitment_follow_up(request: HttpRequest, commitment_id: int, payload: Foll
             actor=_user(request),
         )
     except c.TransitionError as exc:
-        return 409, {"detail": str(exc)}
+        return Status(409, {"detail": str(exc)})
     except services.CivicError as exc:
-        return 400, {"detail": str(exc)}
-    return 200, commitment
+        return Status(400, {"detail": str(exc)})
+    return Status(200, commitment)
 
 
 @router.get(

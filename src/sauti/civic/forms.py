@@ -126,7 +126,7 @@ class SessionForm(forms.Form):
                 required=False, max_length=200, label=_("Name")
             )
             self.fields[f"p{i}_sex"] = forms.ChoiceField(
-                choices=c.Sex.choices, required=False, label=_("Sex")
+                choices=[("", "—"), *c.Sex.choices], required=False, label=_("Sex")
             )
             self.fields[f"p{i}_age_band"] = forms.ChoiceField(
                 choices=c.AgeBand.choices, required=False, initial="UNKNOWN", label=_("Age band")

@@ -468,7 +468,7 @@ def import_workbook(
         with transaction.atomic():
             created = HANDLERS[kind](user, wb, errors, dry_run)
             if errors:
-                raise ImportRefused(errors)
+                raise ImportRefused(sorted(errors, key=lambda e: (e.sheet, e.row or 0)))
             if not dry_run:
                 audit.record(
                     "import",

@@ -36,16 +36,22 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     access.require(user, "civic.view")
     g = request.GET
-    orgs = selectors.organisations_visible_to(
-        user,
-        q=g.get("q", "").strip(),
-        kind=g.get("kind", ""),
-        theme=g.get("theme", ""),
-        pcode=g.get("pcode", ""),
-        women_led=g.get("women_led") == "1",
-        youth_led=g.get("youth_led") == "1",
-    ).order_by("name", "id").annotate(
-        n_networks=Count("memberships", filter=Q(memberships__left_on__isnull=True), distinct=True)
+    orgs = (
+        selectors.organisations_visible_to(
+            user,
+            q=g.get("q", "").strip(),
+            kind=g.get("kind", ""),
+            theme=g.get("theme", ""),
+            pcode=g.get("pcode", ""),
+            women_led=g.get("women_led") == "1",
+            youth_led=g.get("youth_led") == "1",
+        )
+        .order_by("name", "id")
+        .annotate(
+            n_networks=Count(
+                "memberships", filter=Q(memberships__left_on__isnull=True), distinct=True
+            )
+        )
     )
     return render(
         request,
