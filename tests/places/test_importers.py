@@ -240,3 +240,16 @@ def test_cli_import_and_resolve(
 def test_cli_refuses_bad_input(db: None, args: list[str], message: str) -> None:
     with pytest.raises(CommandError, match=message):
         call_command("places", *args)
+
+
+def test_demo_towns_load_is_idempotent_and_resolves_towns(units: dict) -> None:
+    from sauti.places.demo import demo_towns_load
+    from sauti.places.resolver import resolve
+
+    created = demo_towns_load()
+    assert created >= 30
+    assert demo_towns_load() == 0
+    data = resolve("près de Bria").as_dict()
+    assert (
+        data["place"]["type"] == "locality" and data["place"]["pcode"] == "CF521"
+    )  # seat of the unit Bria

