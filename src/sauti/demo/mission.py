@@ -17,10 +17,10 @@ from sauti.accounts.models import User
 from sauti.accounts.services import user_create
 from sauti.alerts.models import Alert
 from sauti.alerts.services import alert_create
+from sauti.demo.credentials import DEMO_PASSWORD
 from sauti.places.models import AdminUnit
 from sauti.places.services import admin_unit_upsert
 
-DEMO_PASSWORD = "sauti-demo-2026"  # noqa: S105 - printed on purpose: demo only
 SOURCE = "OCHA COD-AB CAF 2015-06-15 (CC BY-IGO)"
 
 # (pcode, name, level, parent, lat, lon)

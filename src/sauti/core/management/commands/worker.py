@@ -6,7 +6,7 @@ import signal
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
 from sauti.core import jobs
@@ -34,10 +34,13 @@ class Command(BaseCommand):
             f"worker {worker} started; handlers: {', '.join(sorted(jobs.handlers()))}"
         )
         while not stop["now"]:
-            close_old_connections()
+            if not options["once"]:
+                close_old_connections()  # long-running: drop connections the server closed
             try:
                 claimed = jobs.job_claim(worker)
             except Exception as exc:  # database busy or briefly unreachable: wait and retry
+                if options["once"]:
+                    raise CommandError(f"claim failed: {exc}") from exc
                 self.stderr.write(f"claim failed: {exc}")
                 time.sleep(options["poll"])
                 continue

@@ -1,0 +1,99 @@
+"""Background jobs claimed from the database: retries with back-off, no double run, no blocking."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from sauti.core import jobs
+from sauti.core.models import Job
+
+pytestmark = pytest.mark.django_db
+
+CALLS: list[Any] = []
+
+
+@jobs.job("test.record")
+def _record(value: int) -> dict[str, int]:
+    CALLS.append(value)
+    return {"doubled": value * 2}
+
+
+@jobs.job("test.explode")
+def _explode() -> None:
+    raise RuntimeError("gateway down")
+
+
+@pytest.fixture(autouse=True)
+def _clear() -> None:
+    CALLS.clear()
+
+
+def test_enqueue_claim_run() -> None:
+    job = jobs.job_enqueue("test.record", {"value": 21})
+    assert jobs.run_pending() == 1
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and job.result == {"doubled": 42} and CALLS == [21]
+
+
+def test_unknown_handler_is_refused_at_enqueue() -> None:
+    with pytest.raises(ValueError, match="no job handler"):
+        jobs.job_enqueue("test.nope")
+
+
+def test_failing_job_retries_with_backoff_and_does_not_block_others() -> None:
+    bad = jobs.job_enqueue("test.explode", max_attempts=3)
+    good = jobs.job_enqueue("test.record", {"value": 1})
+    jobs.run_pending()
+    bad.refresh_from_db()
+    good.refresh_from_db()
+    assert good.status == Job.Status.DONE
+    assert bad.status == Job.Status.FAILED and bad.attempts == 1 and "gateway down" in bad.last_error
+    assert bad.run_after > timezone.now() + timedelta(seconds=3)  # backed off, not immediately retried
+    # Make it due again twice: the third failure gives up.
+    for expected in (Job.Status.FAILED, Job.Status.DEAD):
+        Job.objects.filter(pk=bad.pk).update(run_after=timezone.now())
+        jobs.run_pending()
+        bad.refresh_from_db()
+        assert bad.status == expected
+    assert bad.attempts == 3
+
+
+def test_backoff_grows_and_is_capped() -> None:
+    assert [jobs.backoff(n).total_seconds() for n in (1, 2, 3)] == [5, 10, 20]
+    assert jobs.backoff(50).total_seconds() == 3600
+
+
+def test_a_claimed_job_is_not_claimed_twice() -> None:
+    jobs.job_enqueue("test.record", {"value": 1})
+    first = jobs.job_claim("worker-a")
+    assert first is not None
+    assert jobs.job_claim("worker-b") is None  # the only job is leased to worker-a
+
+
+def test_expired_lease_is_taken_over() -> None:
+    """A worker killed mid-job loses its lease; another worker runs the job again."""
+    jobs.job_enqueue("test.record", {"value": 7})
+    claimed = jobs.job_claim("worker-a")
+    assert claimed is not None
+    Job.objects.filter(pk=claimed.pk).update(locked_until=timezone.now() - timedelta(seconds=1))
+    again = jobs.job_claim("worker-b")
+    assert again is not None and again.pk == claimed.pk and again.locked_by == "worker-b"
+
+
+def test_dedupe_key_makes_enqueue_idempotent() -> None:
+    a = jobs.job_enqueue("test.record", {"value": 1}, dedupe_key="ack:42")
+    b = jobs.job_enqueue("test.record", {"value": 1}, dedupe_key="ack:42")
+    assert a.pk == b.pk and Job.objects.count() == 1
+
+
+def test_worker_command_runs_ready_jobs() -> None:
+    jobs.job_enqueue("test.record", {"value": 3})
+    jobs.job_enqueue("test.record", {"value": 4}, run_after=timezone.now() + timedelta(hours=1))
+    call_command("worker", "--once", "--poll", "0")
+    assert CALLS == [3]
+    assert Job.objects.filter(status=Job.Status.QUEUED).count() == 1
