@@ -87,6 +87,8 @@ def dialogue_detail(request: HttpRequest, process_id: int) -> HttpResponse:
         {
             **_follow_up_context(process, user),
             "sessions": sessions,
+            # Local pacts that came out of this process (agreements app, §7.15 descriptors).
+            "local_agreements": list(process.local_agreements.all()),
             "figures": selectors.disaggregation(sessions.all()),
             "next_stages": sorted(c.DIALOGUE_TRANSITIONS.get(process.stage, set())),
             "stage_labels": dict(c.DialogueStage.choices),
