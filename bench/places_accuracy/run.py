@@ -115,15 +115,10 @@ def evaluate(resolver: Any, rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
         name: {"answered": 0, "correct": 0, "correct_answerable": 0}
         for name in ("sauti", "baseline")
     }
-    # Split of Sauti's answers: a point (a locality) is judged by distance; an area (an admin unit,
+    # Split of the answers: a point (a locality) is judged by distance; an area (an admin unit,
     # said with precision ADMIN1–3) also by whether its polygon contains the true point.
-    split = {
-        "point": 0,
-        "point_correct": 0,
-        "area": 0,
-        "area_within_25km": 0,
-        "area_contains_truth": 0,
-    }
+    keys = ("point", "point_correct", "area", "area_within_25km", "area_contains_truth")
+    splits = {name: dict.fromkeys(keys, 0) for name in ("sauti", "baseline")}
     total = answerable_n = 0
     cache: dict[str, tuple[Any, Any, bool]] = {}
     methods: dict[str, int] = {}
@@ -146,18 +141,16 @@ def evaluate(resolver: Any, rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
             point = _coords(answer)
             if answer is None:
                 continue
-            if name == "sauti":
-                near = (
-                    point is not None and distance_km(row["lat"], row["lon"], *point) <= RADIUS_KM
-                )
-                if answer.type == "locality":
-                    split["point"] += 1
-                    split["point_correct"] += near
-                else:
-                    split["area"] += 1
-                    split["area_within_25km"] += near
-                    found = index.spatial.locate(row["lat"], row["lon"]) if index.spatial else {}
-                    split["area_contains_truth"] += found.get(answer.level) == answer.pcode
+            split = splits[name]
+            near = point is not None and distance_km(row["lat"], row["lon"], *point) <= RADIUS_KM
+            if answer.type == "locality":
+                split["point"] += 1
+                split["point_correct"] += near
+            else:
+                split["area"] += 1
+                split["area_within_25km"] += near
+                found = index.spatial.locate(row["lat"], row["lon"]) if index.spatial else {}
+                split["area_contains_truth"] += found.get(answer.level) == answer.pcode
             stats[name]["answered"] += 1
             if point and distance_km(row["lat"], row["lon"], *point) <= RADIUS_KM:
                 stats[name]["correct"] += 1
@@ -177,17 +170,18 @@ def evaluate(resolver: Any, rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
             "precision": round(s["correct"] / max(1, s["answered"]), 3),
             "recall_on_answerable": round(s["correct_answerable"] / max(1, answerable_n), 3),
         }
-    out["sauti"]["point_answers"] = split["point"]
-    out["sauti"]["precision_point_answers"] = round(
-        split["point_correct"] / max(1, split["point"]), 3
-    )
-    out["sauti"]["area_answers"] = split["area"]
-    out["sauti"]["area_answers_within_25km"] = round(
-        split["area_within_25km"] / max(1, split["area"]), 3
-    )
-    out["sauti"]["area_answers_containing_truth"] = round(
-        split["area_contains_truth"] / max(1, split["area"]), 3
-    )
+    for name, split in splits.items():
+        out[name]["point_answers"] = split["point"]
+        out[name]["precision_point_answers"] = round(
+            split["point_correct"] / max(1, split["point"]), 3
+        )
+        out[name]["area_answers"] = split["area"]
+        out[name]["area_answers_within_25km"] = round(
+            split["area_within_25km"] / max(1, split["area"]), 3
+        )
+        out[name]["area_answers_containing_truth"] = round(
+            split["area_contains_truth"] / max(1, split["area"]), 3
+        )
     out["sauti"]["methods_per_distinct_mention"] = methods
     out["sauti"]["ms_per_distinct_mention"] = round(1000 * elapsed / max(1, len(cache)), 3)
     out["wrong_answers"] = dict(Counter(wrong).most_common(25))

@@ -19,8 +19,18 @@ def auth(user) -> dict[str, str]:
 
 def test_post_returns_alert_with_parsed_fields(client, cla_bria):
     headers = auth(cla_bria)
-    body = {"text": "Hier soir des hommes armés de l'UPC ont attaqué Ndah, 2 morts et 5 blessés", "country": "CF", "area": "CF52"}
-    response = client.post("/api/v1/alerts", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1", **headers)
+    body = {
+        "text": "Hier soir des hommes armés de l'UPC ont attaqué Ndah, 2 morts et 5 blessés",
+        "country": "CF",
+        "area": "CF52",
+    }
+    response = client.post(
+        "/api/v1/alerts",
+        body,
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="k-1",
+        **headers,
+    )
     assert response.status_code == 201, response.content
     data = response.json()
     assert FIELDS <= set(data)
@@ -31,7 +41,13 @@ def test_post_returns_alert_with_parsed_fields(client, cla_bria):
     assert data["threat_type"] in ("KILLING", "ARMED_ATTACK_ONGOING")
     assert data["occurred_at"] is not None
 
-    again = client.post("/api/v1/alerts", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1", **headers)
+    again = client.post(
+        "/api/v1/alerts",
+        body,
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="k-1",
+        **headers,
+    )
     assert again.status_code == 200 and again.json()["id"] == data["id"]
     assert Alert.objects.count() == 1 and InboundMessage.objects.count() == 1
 
@@ -47,13 +63,21 @@ def test_same_key_from_another_user_is_another_alert(client, cla_bria, units):
     other = make_user("ca.bria", "CA_OFFICER", ["CF52"])
     body = {"text": "hommes armés à Ndah", "country": "CF", "area": "CF52"}
     for user in (cla_bria, other):
-        client.post("/api/v1/alerts", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="same", **auth(user))
+        client.post(
+            "/api/v1/alerts",
+            body,
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY="same",
+            **auth(user),
+        )
     assert Alert.objects.count() == 2
 
 
 def test_out_of_scope_alert_is_404_and_not_listed(client, cla_bria, cla_ndele):
     body = {"text": "hommes armés à Ndah", "country": "CF", "area": "CF52"}
-    created = client.post("/api/v1/alerts", body, content_type="application/json", **auth(cla_bria)).json()
+    created = client.post(
+        "/api/v1/alerts", body, content_type="application/json", **auth(cla_bria)
+    ).json()
     headers = auth(cla_ndele)
     assert client.get(f"/api/v1/alerts/{created['id']}", **headers).status_code == 404
     assert client.get("/api/v1/alerts", **headers).json()["count"] == 0
@@ -70,31 +94,54 @@ def test_out_of_scope_alert_is_404_and_not_listed(client, cla_bria, cla_ndele):
     ],
 )
 def test_bad_input_is_4xx_and_changes_nothing(client, cla_bria, body, status):
-    response = client.post("/api/v1/alerts", body, content_type="application/json", **auth(cla_bria))
+    response = client.post(
+        "/api/v1/alerts", body, content_type="application/json", **auth(cla_bria)
+    )
     assert response.status_code == status
     assert Alert.objects.count() == 0 and InboundMessage.objects.count() == 0
 
 
 def test_roles_without_create_get_403(client, analyst):
-    response = client.post("/api/v1/alerts", {"text": "x", "country": "CF"}, content_type="application/json", **auth(analyst))
+    response = client.post(
+        "/api/v1/alerts",
+        {"text": "x", "country": "CF"},
+        content_type="application/json",
+        **auth(analyst),
+    )
     assert response.status_code == 403
 
 
 def test_anonymous_is_401(client, units):
-    assert client.post("/api/v1/alerts", {"text": "x", "country": "CF"}, content_type="application/json").status_code == 401
+    assert (
+        client.post(
+            "/api/v1/alerts", {"text": "x", "country": "CF"}, content_type="application/json"
+        ).status_code
+        == 401
+    )
 
 
 def test_list_query_count_is_constant(client, cla_bria, django_assert_max_num_queries):
     headers = auth(cla_bria)
     for i in range(5):
-        client.post("/api/v1/alerts", {"text": f"hommes armés à Ndah {i}", "country": "CF", "area": "CF52"},
-                    content_type="application/json", **headers)
+        client.post(
+            "/api/v1/alerts",
+            {"text": f"hommes armés à Ndah {i}", "country": "CF", "area": "CF52"},
+            content_type="application/json",
+            **headers,
+        )
     with django_assert_max_num_queries(6):
         assert client.get("/api/v1/alerts", **headers).json()["count"] == 5
 
 
 def test_sender_in_api_becomes_public_reporter_sealed(client, cla_bria):
-    body = {"text": "hommes armés à Ndah", "country": "CF", "area": "CF52", "sender": "+23675000077"}
-    data = client.post("/api/v1/alerts", body, content_type="application/json", **auth(cla_bria)).json()
+    body = {
+        "text": "hommes armés à Ndah",
+        "country": "CF",
+        "area": "CF52",
+        "sender": "+23675000077",
+    }
+    data = client.post(
+        "/api/v1/alerts", body, content_type="application/json", **auth(cla_bria)
+    ).json()
     assert data["reporter"].startswith("PUB-CF52-")
     assert "75000077" not in str(data)

@@ -124,7 +124,12 @@ def _apply(alert: Alert, parsed: Parsed, place: PlaceOutcome, area: AdminUnit) -
     alert.confidence = confidence
     alert.parser_version = PARSER_VERSION
     if "threat_type" not in locked or "place" not in locked:
-        alert.summary = summary_for(alert.threat_type, alert.place_text)
+        # The summary names a place only when it is certain enough not to be a misread name.
+        if place.admin_unit is not None and place.candidates:
+            shown = str(place.candidates[0].get("name") or alert.place_text)
+        else:
+            shown = alert.place_text if confidence.get("place", 0) >= 0.6 else ""
+        alert.summary = summary_for(alert.threat_type, shown)
 
 
 def _local(when: datetime) -> datetime:

@@ -8,6 +8,7 @@ tests/alerts/data/labelled.tsv is reported in docs/intake.md (``python -m bench.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -21,6 +22,8 @@ from sauti.alerts.parsing.shortcode import parse_shortcode
 from sauti.alerts.parsing.times import TimeResult, parse_time
 
 PARSER_VERSION = "2026.11.1"
+# Named actors whose mere mention is not a threat (national forces).
+STATE_FORCES = {"FACA", "FARDC"}
 
 
 @dataclass
@@ -145,14 +148,20 @@ def normalise_tokens(text: str) -> list[str]:
     return mend_typos(tokens, _VOCAB)
 
 
-def parse(text: str, *, now: datetime, language_hint: str = "") -> Parsed:
+def parse(
+    text: str,
+    *,
+    now: datetime,
+    language_hint: str = "",
+    actors: list[tuple[str, re.Pattern[str]]] | None = None,
+) -> Parsed:
     """Read a message. ``now`` is the receipt time in the mission's time zone (aware)."""
     result = Parsed()
     short = parse_shortcode(text)
     free_text = short.rest if short else text
     tokens = normalise_tokens(free_text)
     norm = " ".join(tokens)
-    table = actor_table()
+    table = actors if actors is not None else actor_table()
     result.language = detect_language(tokens, language_hint)
     if short:
         result.shortcode = True
@@ -163,6 +172,11 @@ def parse(text: str, *, now: datetime, language_hint: str = "") -> Parsed:
         result.confidence["place"] = 0.9
     else:
         result.threat_type, result.matched, result.confidence["threat_type"] = classify(norm)
+        if result.threat_type == "OTHER" and any(
+            p.search(norm) for name, p in table if name not in STATE_FORCES
+        ):
+            # An armed group named with no other threat word: its presence is the alert.
+            result.threat_type, result.confidence["threat_type"] = "ARMED_MOVEMENT", 0.5
         # Time words must not be taken for places ("à Noël"), and actors neither ("de Sidiki").
         result.place_text, result.confidence["place"] = find_place_text(
             text, is_actor=lambda w: any(p.fullmatch(w) for _n, p in table)

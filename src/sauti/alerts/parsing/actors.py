@@ -70,6 +70,11 @@ def actor_table() -> list[tuple[str, re.Pattern[str]]]:
     return compiled
 
 
+def default_actor_table() -> list[tuple[str, re.Pattern[str]]]:
+    """The built-in aliases only (no database): for the accuracy script and offline use."""
+    return _compile(DEFAULT_ACTORS)
+
+
 def clear_cache() -> None:
     global _cache
     _cache = None

@@ -120,36 +120,52 @@ def extract_counts(tokens: list[str]) -> dict[str, int | None]:
                 kind = key
                 break
         kinds.append(kind)
-    result: dict[str, int | None] = {k: None for k in COUNT_WORDS}
-    for i, kind in enumerate(kinds):
+    result: dict[str, int | None] = dict.fromkeys(COUNT_WORDS)
+    indices = [i for i, kind in enumerate(kinds) if kind is not None]
+    # "killed 4, abducted 2": when the first count word has its number after it, read every
+    # count word that way, so a number is not taken by the next count word too.
+    forward_style = (
+        bool(indices)
+        and _backward(tokens, kinds, indices[0]) is None
+        and (_forward(tokens, indices[0]) is not None)
+    )
+    for i in indices:
+        kind = kinds[i]
         if kind is None or result[kind] is not None:
             continue
-        number = None
-        for j in range(i - 1, max(i - 7, -1), -1):
-            tok = tokens[j]
-            if kinds[j] is not None or tok in _STOP:
-                break
-            value = word_to_int(tok)
-            if value is not None:
-                number = value
-                # "vingt cinq" / "twenty five", "cent cinquante"
-                if (
-                    j > 0
-                    and (prev := word_to_int(tokens[j - 1])) is not None
-                    and prev in (20, 30, 40, 50, 60, 100)
-                ):
-                    number = prev + value if value < prev else prev * value
-                break
-            if tok not in _FILLERS and len(tok) > 2:
-                break
-        if number is None:
-            for j in range(i + 1, min(i + 3, len(tokens))):
-                value = (
-                    word_to_int(tokens[j]) if tokens[j] not in ("un", "une", "one", "a") else None
-                )
-                if value is not None:
-                    number = value
-                    break
+        if forward_style:
+            number = _forward(tokens, i)
+        else:
+            number = _backward(tokens, kinds, i)
+            if number is None:
+                number = _forward(tokens, i)
         if number is not None:
             result[kind] = number
     return result
+
+
+def _backward(tokens: list[str], kinds: list[str | None], i: int) -> int | None:
+    for j in range(i - 1, max(i - 7, -1), -1):
+        tok = tokens[j]
+        if kinds[j] is not None or tok in _STOP:
+            return None
+        value = word_to_int(tok)
+        if value is not None:
+            # "vingt cinq" / "twenty five", "cent cinquante"
+            prev = word_to_int(tokens[j - 1]) if j > 0 else None
+            if prev is not None and prev in (20, 30, 40, 50, 60, 100):
+                return prev + value if value < prev else prev * value
+            return value
+        if tok not in _FILLERS and len(tok) > 2:
+            return None
+    return None
+
+
+def _forward(tokens: list[str], i: int) -> int | None:
+    for j in range(i + 1, min(i + 3, len(tokens))):
+        if tokens[j] in ("un", "une", "one", "a"):
+            continue
+        value = word_to_int(tokens[j])
+        if value is not None:
+            return value
+    return None

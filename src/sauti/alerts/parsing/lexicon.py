@@ -34,21 +34,21 @@ PRECEDENCE = [
     "THREAT_INTIMIDATION",
     "DISPLACEMENT",
     "ARMED_MOVEMENT",
-    "TRANSHUMANCE_TENSION",
     "LAND_DISPUTE",
+    "TRANSHUMANCE_TENSION",
     "INTERCOMMUNAL_TENSION",
     "PROTEST_RIOT",
     "CRIME_OTHER",
 ]
 
-ARMED = r"(?:hommes? armes?|elements? armes?|individus? armes?|gens armes|groupes? armes?|armed (?:men|group|groups|elements|people|persons|individuals)|gunmen|rebelles?|rebels?|miliciens?|militia|bandits? armes?|watu wenye silaha|bato ya mindoki|waasi)"
+ARMED = r"(?:hommes? armes?|hommes? en armes?|gens en armes|combattants|fighters|elements? armes?|individus? armes?|gens armes|groupes? armes?|armed (?:men|group|groups|elements|people|persons|individuals)|gunmen|rebelles?|rebels?|miliciens?|militia|bandits? armes?|watu wenye silaha|bato ya mindoki|waasi)"
 MISSION = r"(?:minusca|monusco|casques? bleus?|onu|nations unies|peacekeepers?|blue helmets?|la mission|base de la minusca|base de la monusco|contingent|un base|un patrol|patrouille de la minusca|patrouille de la monusco)"
 
 THREAT_PATTERNS: list[tuple[str, str, str]] = [
     (
         "RUMOUR_DISINFO",
         "fr",
-        r"\b(?:rumeurs?|fausses? (?:nouvelles?|informations?|infos?)|intox|on raconte que|bruits? qui courent?)\b",
+        r"\b(?:rumeurs?|on (?:nous )?dit que|fausses? (?:nouvelles?|informations?|infos?)|intox|on raconte que|bruits? qui courent?)\b",
     ),
     (
         "RUMOUR_DISINFO",
@@ -94,7 +94,7 @@ THREAT_PATTERNS: list[tuple[str, str, str]] = [
     (
         "SHELLING_AIR",
         "fr",
-        r"\b(?:bombardements?|bombarde\w*|obus|frappes? aeriennes?|drones?|roquettes?|mortiers?)\b",
+        r"\b(?:bombes? (?:est |sont )?tombee?s?|bombardements?|bombarde\w*|obus|frappes? aeriennes?|drones?|roquettes?|mortiers?)\b",
     ),
     (
         "SHELLING_AIR",
@@ -109,7 +109,12 @@ THREAT_PATTERNS: list[tuple[str, str, str]] = [
     (
         "ARMED_ATTACK_ONGOING",
         "en",
-        r"\b(?:attack(?:ing)? (?:now|ongoing|in progress|under way|underway)|under attack|are attacking|attacking (?:the|our)|shooting (?:now|everywhere)|heavy (?:gunfire|shooting)|gunfire now)\b",
+        r"\b(?:attack(?:ing)? (?:on \w+ )?(?:now|ongoing|in progress|under way|underway)|under attack|are attacking|attacking (?:the|our)|shooting (?:now|everywhere)|heavy (?:gunfire|shooting)|gunfire now)\b",
+    ),
+    (
+        "ARMED_ATTACK_ONGOING",
+        "fr",
+        r"\b(?:atta?(?:q|k|ck)\w*) (?:\w+ ){0,3}(?:en cours|maintenant|mnt)\b",
     ),
     ("ARMED_ATTACK_ONGOING", "sw", r"\b(?:wanashambulia|shambulio sasa)\b"),
     (
@@ -144,7 +149,7 @@ THREAT_PATTERNS: list[tuple[str, str, str]] = [
     (
         "KILLING",
         "fr",
-        r"\b(?:tue[es]?|tues|tuee?s|morts?|decede\w*|assassin\w*|meurtres?|egorge\w*|massacr\w*|cadavres?|corps sans vie|abattu\w*|execute\w*)\b",
+        r"\b(?:tue[es]?|tues|tuee?s|(?<!menaces de )(?<!menace de )morts?|corps (?:retrouves?|decouverts?)|decede\w*|assassin\w*|meurtres?|egorge\w*|massacr\w*|cadavres?|corps sans vie|abattu\w*|execute\w*)\b",
     ),
     (
         "KILLING",
@@ -156,12 +161,12 @@ THREAT_PATTERNS: list[tuple[str, str, str]] = [
     (
         "CATTLE_RAID",
         "fr",
-        r"\b(?:vol (?:de|du) betail|vol de boeufs|boeufs? vole\w*|betail vole|razzias?|vaches? volee?s|troupeaux? vole\w*|enlevement de betail|emporte\w* (?:le|les) (?:betail|boeufs|vaches))\b",
+        r"\b(?:vol (?:de|du) (?:\d+ )?(?:betail|boeufs|vaches|chevres|cabris)|vol (?:de|du) betail|vol de boeufs|boeufs? vole\w*|betail vole|razzias?|vaches? volee?s|troupeaux? vole\w*|enlevement de betail|emporte\w* (?:le|les) (?:betail|boeufs|vaches))\b",
     ),
     (
         "CATTLE_RAID",
         "en",
-        r"\b(?:cattle (?:raid\w*|theft|rustl\w*|stolen)|(?:cows|cattle|livestock|goats) (?:were )?(?:stolen|taken|raided)|stole (?:the |our )?(?:cattle|cows|livestock))\b",
+        r"\b(?:cattle (?:raid\w*|theft|rustl\w*|stolen)|(?:cows|cattle|livestock|goats) (?:were )?(?:stolen|taken|raided)|stole (?:\w+ ){0,3}(?:cattle|cows|goats|livestock))\b",
     ),
     (
         "LOOTING_DESTRUCTION",
@@ -173,7 +178,7 @@ THREAT_PATTERNS: list[tuple[str, str, str]] = [
         "en",
         r"\b(?:loot\w*|burn\w*|set (?:on )?fire|torched|destroy\w*|ransack\w*|vandali\w*)\b",
     ),
-    ("LOOTING_DESTRUCTION", "sw", r"\b(?:moto|wameiba)\b"),
+    ("LOOTING_DESTRUCTION", "sw", r"\b(?:wamechoma|kuchoma|wameiba)\b"),
     ("RECRUITMENT", "fr", r"\b(?:recrut\w*|enrol\w* de force|enfants? soldats?|enroler)\b"),
     ("RECRUITMENT", "en", r"\b(?:recruit\w*|child soldiers?|conscript\w*)\b"),
     (
@@ -195,7 +200,7 @@ THREAT_PATTERNS: list[tuple[str, str, str]] = [
     (
         "ROADBLOCK_EXTORTION",
         "fr",
-        r"\b(?:barrieres?|barrages?|check ?points?|taxes? illegales?|percoivent des taxes|font payer|rackett?\w*|extorsion|rancon\w*)\b",
+        r"\b(?:taxes?|(?:font|prennent|exigent|demandent) (?:payer|\d+ ?(?:f|fcfa|francs))|barrieres?|barrages?|check ?points?|taxes? illegales?|percoivent des taxes|font payer|rackett?\w*|extorsion|rancon\w*)\b",
     ),
     (
         "ROADBLOCK_EXTORTION",
@@ -205,7 +210,7 @@ THREAT_PATTERNS: list[tuple[str, str, str]] = [
     (
         "THREAT_INTIMIDATION",
         "fr",
-        r"\b(?:menac\w*|ultimatum|intimid\w*|lettres? de menace|tracts?)\b",
+        r"\b(?:menaces? de mort|menac\w*|ultimatum|intimid\w*|lettres? de menace|tracts?)\b",
     ),
     ("THREAT_INTIMIDATION", "en", r"\b(?:threat\w*|ultimatum|intimidat\w*|warned us)\b"),
     (
@@ -225,6 +230,8 @@ THREAT_PATTERNS: list[tuple[str, str, str]] = [
         rf"\b{ARMED}\b|\b(?:mouvements? (?:d|des) (?:hommes|elements|rebelles)|presence (?:d|des) (?:hommes|elements|rebelles))\b",
     ),
     ("ARMED_MOVEMENT", "en", rf"\b{ARMED}\b|\b(?:men with guns|men carrying (?:guns|weapons))\b"),
+    ("ARMED_MOVEMENT", "fr", r"\b(?:coups? de feu|tirs? entendus?|detonations?)\b"),
+    ("ARMED_MOVEMENT", "en", r"\b(?:gunshots?|shots (?:heard|fired)|gunfire)\b"),
     (
         "TRANSHUMANCE_TENSION",
         "fr",
@@ -435,7 +442,7 @@ SOURCES = {
         "https://en.wiktionary.org/wiki/silaha (weapon), /wiki/-ua (kill: ameuawa, wameuawa), "
         "/wiki/jana (yesterday), /wiki/usiku (night), /wiki/asubuhi (morning), /wiki/sasa (now), "
         "/wiki/mapigano (fighting), /wiki/waasi (rebels), /wiki/kimbia (flee), /wiki/teka (abduct), "
-        "/wiki/mkimbizi (refugee), /wiki/moto (fire), /wiki/kesho (tomorrow), /wiki/leo (today)",
+        "/wiki/mkimbizi (refugee), /wiki/choma (burn: wamechoma), /wiki/kesho (tomorrow), /wiki/leo (today)",
     ],
     "ln": [
         "https://en.wiktionary.org/wiki/mondoki (gun, pl. mindoki), /wiki/koboma (to kill), "

@@ -81,13 +81,14 @@ def mend_typos(
     tokens: list[str], vocab: frozenset[str], protected: Iterable[str] = ()
 ) -> list[str]:
     """Replace a token of five letters or more that is not in ``vocab`` by its closest vocabulary word
-    when the two are at least 85% alike (``atake`` → ``attaque`` is not; ``attaqe`` → ``attaque`` is)."""
+    when the two are at least 88% alike (``attaqe`` → ``attaque``; ``menages`` stays, it is not
+    ``menaces``)."""
     choices = _vocab_tuple(vocab)
     keep = set(protected)
     out = []
     for tok in tokens:
         if len(tok) >= 5 and tok not in vocab and tok not in keep and not tok.isdigit():
-            best = process.extractOne(tok, choices, scorer=fuzz.ratio, score_cutoff=85)
+            best = process.extractOne(tok, choices, scorer=fuzz.ratio, score_cutoff=88)
             if best is not None:
                 out.append(best[0])
                 continue

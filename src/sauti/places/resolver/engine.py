@@ -22,6 +22,8 @@ MAX_QUERY_CHARS = 500
 NEAREST_MAX_KM = 5.0
 # Below this final score the resolver says "unknown" rather than guess.
 MIN_SCORE = 0.6
+# A fuzzy or partial match on an admin unit must be at least this close.
+ADMIN_FUZZY_MIN = 0.9
 # Ambiguous homonyms (same score, nothing to tell them apart) lose this much confidence.
 AMBIGUITY_FACTOR = 0.85
 
@@ -383,6 +385,12 @@ class Resolver:
                 score *= AMBIGUITY_FACTOR
         if hint_paths and top.bonus < 2.0:
             score *= 0.9  # the place found is not inside the admin unit the text names
+        if (
+            top.method in (Method.FUZZY, Method.SUBSTRING)
+            and places[top.place].type == "admin_unit"
+        ):
+            # A misspelt village is more often another village than the commune it resembles.
+            score = score if score >= ADMIN_FUZZY_MIN else 0.0
         res = Resolution(query=text, status="resolved", near=mention.near)
         if score < MIN_SCORE:
             res.status = "unknown"
