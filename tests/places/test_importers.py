@@ -253,3 +253,14 @@ def test_demo_towns_load_is_idempotent_and_resolves_towns(units: dict) -> None:
     assert (
         data["place"]["type"] == "locality" and data["place"]["pcode"] == "CF521"
     )  # seat of the unit Bria
+
+
+def test_import_is_audited_without_personal_data(db: None, tmp_path: Path) -> None:
+    from sauti.accounts.models import AuditEvent
+
+    write_cod(tmp_path)
+    import_paths([tmp_path])
+    event = AuditEvent.objects.get(action="places.import")
+    assert event.details["created"] == len(ADMIN)
+    import_paths([tmp_path])  # nothing changed: nothing to audit
+    assert AuditEvent.objects.filter(action="places.import").count() == 1

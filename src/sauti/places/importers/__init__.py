@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 
@@ -166,7 +167,9 @@ def _jobs(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[str]]:
     return sorted(jobs, key=sort_key), skipped
 
 
-def import_paths(paths: list[Path], *, log: Callable[[str], None] | None = None) -> ImportReport:
+def import_paths(
+    paths: list[Path], *, log: Callable[[str], None] | None = None, actor: Any = None
+) -> ImportReport:
     """Import every file (folders: every recognised file) in one transaction; raise
     GazetteerImportError — with nothing written — at the first bad row."""
     from sauti.places.services import gazetteer_changed, localities_assign_admin
@@ -194,4 +197,16 @@ def import_paths(paths: list[Path], *, log: Callable[[str], None] | None = None)
         total = report.total
         if total.created or total.updated or total.names_created or report.localities_placed:
             gazetteer_changed()
+            from sauti.accounts import audit
+
+            audit.record(
+                "places.import",
+                actor=actor,
+                object_type="places.gazetteer",
+                summary=f"gazetteer import: {len(report.files)} file(s)",
+                details={
+                    **total.as_dict(),
+                    "files": [Path(p).name for p, _f, _s in report.files][:50],
+                },
+            )
     return report

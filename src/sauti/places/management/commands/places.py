@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from sauti.places.normalise import normalise
 
@@ -19,13 +20,16 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 def check_query(text: str) -> str | None:
     """Why a resolve query is refused, or None. Shared by the API and the CLI."""
     if not text or not text.strip():
-        return "the place text is empty"
+        return _("the place text is empty")
     if len(text) > MAX_QUERY_CHARS:
-        return f"the place text is {len(text)} characters long (at most {MAX_QUERY_CHARS})"
+        return _("the place text is %(n)d characters long (at most %(max)d)") % {
+            "n": len(text),
+            "max": MAX_QUERY_CHARS,
+        }
     if _CONTROL.search(text):
-        return "the place text contains control characters"
+        return _("the place text contains control characters")
     if not normalise(text):
-        return "the place text has no letters or digits"
+        return _("the place text has no letters or digits")
     return None
 
 
