@@ -264,3 +264,32 @@ def test_import_is_audited_without_personal_data(db: None, tmp_path: Path) -> No
     assert event.details["created"] == len(ADMIN)
     import_paths([tmp_path])  # nothing changed: nothing to audit
     assert AuditEvent.objects.filter(action="places.import").count() == 1
+
+
+def test_malformed_xlsx_names_sheet_row_and_column(db: None, tmp_path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "caf_admin0"
+    ws.append(["adm0_pcode", "adm0_name"])
+    ws.append(["CF", "République centrafricaine"])
+    ws1 = wb.create_sheet("caf_admin1")
+    ws1.append(["adm1_pcode", "adm1_name", "adm0_pcode"])
+    ws1.append(["CF52", "Haute-Kotto", "CF"])
+    ws1.append(["52", "Ouaka", "CF"])
+    wb.save(tmp_path / "caf.xlsx")
+    with pytest.raises(GazetteerImportError, match="sheet caf_admin1, row 3, column adm1_pcode"):
+        import_paths([tmp_path / "caf.xlsx"])
+    assert counts() == (0, 0, 0)
+
+
+def test_oversized_file_is_refused(
+    db: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sauti.places.importers as importers
+
+    monkeypatch.setattr(importers, "MAX_FILE_BYTES", 10)
+    (tmp_path / "loc.csv").write_text(LOCALITIES, encoding="utf-8")
+    with pytest.raises(GazetteerImportError, match="larger than"):
+        import_paths([tmp_path / "loc.csv"])
