@@ -249,3 +249,18 @@ def test_templates_and_exports_are_xlsx(demo_data: None, cla_bria, analyst) -> N
         action="identity.reveal", actor=cla_bria, object_type="civic.organisations"
     ).exists()
     assert AuditEvent.objects.filter(action="export", actor=analyst).exists()
+
+
+def test_pages_and_messages_are_in_french_by_default(demo_data: None, analyst, settings) -> None:
+    from django.utils import translation
+
+    from sauti.civic.xlsx import RowError
+
+    settings.LANGUAGE_CODE = "fr"
+    page = client_for(analyst).get("/civic/").content.decode()
+    assert "Société civile, autorités et dialogue" in page and "chefs formés" in page
+    with translation.override("fr"):
+        assert (
+            str(RowError("activities", 3, "start", "x"))
+            == "feuille activities, ligne 3, colonne start: x"
+        )
