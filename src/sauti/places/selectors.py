@@ -34,6 +34,11 @@ def admin_unit_ancestors(unit: AdminUnit) -> list[AdminUnit]:
     return [found[p] for p in pcodes if p in found]
 
 
+def localities_inside(unit: AdminUnit) -> QuerySet[Locality]:
+    """Localities in the unit or any unit below it (a path prefix test, no recursion)."""
+    return Locality.objects.filter(admin_unit__path__startswith=unit.path).exclude(status="MERGED")
+
+
 def locality_get(locality_id: int) -> Locality:
     from django.http import Http404
 

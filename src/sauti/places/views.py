@@ -53,7 +53,9 @@ def place_suggest(request: HttpRequest) -> HttpResponse:
 def admin_unit_detail(request: HttpRequest, pcode: str) -> HttpResponse:
     access.require(request.user, "places.view")
     unit = selectors.admin_unit_get(pcode)
-    localities = list(unit.localities.order_by("name")[: MAX_LOCALITIES_SHOWN + 1])
+    localities = list(
+        selectors.localities_inside(unit).order_by("name")[: MAX_LOCALITIES_SHOWN + 1]
+    )
     return render(
         request,
         "places/admin_unit.html",
@@ -109,7 +111,7 @@ def admin_unit_geojson(request: HttpRequest, pcode: str) -> JsonResponse:
                 {"pcode": child.pcode, "name": child.name, "level": child.level, "role": "child"},
             )
         )
-    for loc in unit.localities.filter(lat__isnull=False)[:MAX_LOCALITIES_SHOWN]:
+    for loc in selectors.localities_inside(unit).filter(lat__isnull=False)[:MAX_LOCALITIES_SHOWN]:
         features.append(
             _feature(
                 {"type": "Point", "coordinates": [loc.lon, loc.lat]},

@@ -12,6 +12,9 @@ document.addEventListener("DOMContentLoaded", function () {
     .then(function (data) {
       var layer = L.geoJSON(data, {
         style: function (f) {
+          if (f.properties.role === "locality") {
+            return { radius: 5, color: "#b03a2e", weight: 1, fillColor: "#b03a2e", fillOpacity: 0.85 };
+          }
           return f.properties.role === "self"
             ? { color: "#1f4e79", weight: 2, fillOpacity: 0.08 }
             : { color: "#6b8fb3", weight: 1, fillOpacity: 0.02, dashArray: "3" };
