@@ -47,6 +47,33 @@ def squash(key: str) -> str:
     return key.replace(" ", "")
 
 
+# Spelling variation of domain.md §8.2: French vs local orthography (ou/w, ch/sh, dj/j, gb/kp),
+# doubled letters, silent h, Arabic articles (al-/el-/ad-). Applied to both sides, so only
+# the fact that two spellings meet matters, not a "correct" pronunciation.
+_PHONETIC_RULES = [
+    (re.compile(r"\b(?:al|el|ad|ar|as|an|ash)\s+"), ""),
+    (re.compile(r"tch|tsh|sch|ch|sh"), "c"),
+    (re.compile(r"dj|dz"), "j"),
+    (re.compile(r"gb"), "b"),
+    (re.compile(r"kp"), "p"),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"qu|q|c(?=[aou])|ck"), "k"),
+    (re.compile(r"ou|oo|w"), "u"),
+    (re.compile(r"y"), "i"),
+    (re.compile(r"ai|ei|ay|ey"), "e"),
+    (re.compile(r"h"), ""),
+    (re.compile(r"([a-z])\1+"), r"\1"),
+    (re.compile(r"\s+"), ""),
+]
+
+
+def phonetic(key: str) -> str:
+    """A coarse sound key of a normalised name: "Sam Wandja" and "Sam Ouandja" share "samuanja"."""
+    for pattern, replacement in _PHONETIC_RULES:
+        key = pattern.sub(replacement, key)
+    return key
+
+
 def is_latin(text: str) -> bool:
     """True when the name is written in Latin script (other scripts cannot match typed SMS here)."""
     for ch in text:

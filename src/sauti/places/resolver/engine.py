@@ -14,7 +14,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from sauti.places.normalise import STOPWORDS, Mention, clean_mention, normalise, squash
+from sauti.places.normalise import STOPWORDS, Mention, clean_mention, normalise, phonetic, squash
 from sauti.places.resolver.index import Index, NameEntry, Place, distance_km
 
 MAX_QUERY_CHARS = 500
@@ -31,6 +31,7 @@ AMBIGUITY_FACTOR = 0.85
 class Method:
     EXACT = "EXACT"
     ALIAS = "ALIAS"
+    PHONETIC = "PHONETIC"
     SUBSTRING = "SUBSTRING"
     FUZZY = "FUZZY"
     GPS_CONTAINMENT = "GPS_CONTAINMENT"
@@ -177,6 +178,18 @@ class Resolver:
             out.append(e)
         return out
 
+    def _sounds(self, key: str, countries: list[str], context: tuple[str, ...]) -> list[NameEntry]:
+        """Entries whose sound key equals the text's ("Sam Wandja" → Sam Ouandja)."""
+        idx = self.index
+        out = []
+        for e in idx.phonetic.get(phonetic(key), []):
+            p = idx.places[e.place]
+            if p.country in countries and (
+                not e.area or any(c.startswith(e.area) or e.area.startswith(c) for c in context)
+            ):
+                out.append(e)
+        return out
+
     def _fuzzy(
         self, key: str, countries: list[str], context: tuple[str, ...], admin_only: bool = False
     ) -> list[tuple[str, float]]:
@@ -243,6 +256,10 @@ class Resolver:
                     for e in entries
                 ]
         entries = self._entries(core, countries, context)
+        if not entries:
+            sounds = self._sounds(core, countries, context)
+            if sounds:
+                return [Candidate(e.place, 0.93, Method.PHONETIC, core) for e in sounds]
         if entries:
             return [
                 Candidate(

@@ -3,6 +3,7 @@
 Built from plain tuples (so benchmarks can build one without Django) by ``Index.build``:
 - ``exact``: normalised key → entries (place, kind of name, area the name is limited to);
 - ``squashed``: the same with spaces removed ("bangui mpoko" = "banguimpoko");
+- ``phonetic``: a coarse sound key (ou/w, dj/j, ch/sh, doubled letters …) → entries;
 - per country a trigram index over the distinct keys for fuzzy search. Key ids are assigned in
   order of key length, so the keys whose length allows a ratio above the threshold form one id
   range, and each trigram's posting list (sorted ids) is sliced to that range with a binary
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sauti.places.normalise import normalise, squash
+from sauti.places.normalise import normalise, phonetic, squash
 from sauti.places.spatial import AdminSpatialIndex
 
 LOCALITY_LEVEL = 9  # sorts localities below every admin level
@@ -88,6 +89,7 @@ class Index:
     places: list[Place]
     exact: dict[str, list[NameEntry]]
     squashed: dict[str, list[NameEntry]]
+    phonetic: dict[str, list[NameEntry]]
     fuzzy: dict[str, _Fuzzy]  # per country ISO2
     admin_by_pcode: dict[str, int]
     spatial: AdminSpatialIndex | None = None
@@ -106,6 +108,7 @@ class Index:
         """``names``: (place index, name, official?, area path) — official names included."""
         exact: dict[str, list[NameEntry]] = defaultdict(list)
         squashed: dict[str, list[NameEntry]] = defaultdict(list)
+        sounds: dict[str, list[NameEntry]] = defaultdict(list)
         per_country: dict[str, set[str]] = defaultdict(set)
         seen: set[tuple[str, int, str]] = set()
         for place_idx, name, official, area in names:
@@ -116,6 +119,9 @@ class Index:
             entry = NameEntry(place_idx, official, area)
             exact[key].append(entry)
             squashed[squash(key)].append(entry)
+            sound = phonetic(key)
+            if len(sound) >= 4:  # shorter sound keys collide too often to mean anything
+                sounds[sound].append(entry)
             per_country[places[place_idx].country].add(key)
         fuzzy = {country: _fuzzy_build(keys) for country, keys in per_country.items()}
         admin_by_pcode = {p.pcode: i for i, p in enumerate(places) if p.type == "admin_unit"}
@@ -131,7 +137,15 @@ class Index:
                 np.radians([places[i].lon for i in ids]),  # type: ignore[arg-type]
             )
         return cls(
-            places, dict(exact), dict(squashed), fuzzy, admin_by_pcode, spatial, token, loc_coords
+            places,
+            dict(exact),
+            dict(squashed),
+            dict(sounds),
+            fuzzy,
+            admin_by_pcode,
+            spatial,
+            token,
+            loc_coords,
         )
 
     def countries(self) -> list[str]:
