@@ -85,7 +85,7 @@ def resolve_place(
     lon: float | None = None,
 ) -> Any:
     """`status` is "resolved" or "unknown"; `place` is the locality or admin unit, `admin` its admin
-    units from the country down, `method` how it matched (EXACT, ALIAS, SUBSTRING, FUZZY,
+    units from the country down, `method` how it matched (EXACT, ALIAS, PHONETIC, SUBSTRING, FUZZY,
     GPS_CONTAINMENT, NEAREST), `score` 0–1, `precision` the Sauti code (EXACT_POINT … COUNTRY)."""
     user = request.auth  # type: ignore[attr-defined]
     access.require(user, "places.view")

@@ -1,6 +1,7 @@
 """The resolution cascade of domain.md §8.2 over an in-memory ``Index``.
 
 exact normalised name → alias (alternate names, learnt corrections limited to their area) →
+phonetic key (ou/w, dj/j, ch/sh, doubled letters …) →
 sub-span of the words ("attaque à Bria hier" contains "bria") → fuzzy (rapidfuzz on trigram
 candidates) → coordinates (the admin units containing the point, the nearest locality) →
 "unknown". Admin hints ("Bria, Haute-Kotto") and the caller's areas break ties between homonyms;
