@@ -72,22 +72,20 @@ def demo(argv: list[str]) -> int:
             return result.returncode
     if args.no_serve:
         return 0
+    from sauti.demo.credentials import DEMO_PASSWORD
+
     server = subprocess.Popen(
         [*me, "serve", "--host", args.host, "--port", str(args.port)], env=env
     )
     worker = subprocess.Popen([*me, "worker"], env=env)
     url = f"http://{args.host}:{args.port}"
-    if not _wait_healthy(f"{url}/health"):
-        print("sauti demo: the web server did not start", file=sys.stderr)
-        for proc in (server, worker):
-            proc.terminate()
-        return 1
-    from sauti.demo.mission import DEMO_PASSWORD
-
-    print(f"\nSauti demo mission running at {url}/  (data in {data_dir})")
-    print(DEMO_USERS_NOTE.format(password=DEMO_PASSWORD))
-    print("Press Ctrl+C to stop.")
     try:
+        if not _wait_healthy(f"{url}/health"):
+            print("sauti demo: the web server did not start", file=sys.stderr)
+            return 1
+        print(f"\nSauti demo mission running at {url}/  (data in {data_dir})")
+        print(DEMO_USERS_NOTE.format(password=DEMO_PASSWORD))
+        print("Press Ctrl+C to stop.", flush=True)
         while server.poll() is None and worker.poll() is None:
             time.sleep(0.5)
     except KeyboardInterrupt:
