@@ -264,3 +264,89 @@ def test_pages_and_messages_are_in_french_by_default(demo_data: None, analyst, s
             str(RowError("activities", 3, "start", "x"))
             == "feuille activities, ligne 3, colonne start: x"
         )
+
+
+def test_organisation_support_and_cvr_forms(units: dict, cla_bria, analyst) -> None:
+    client = client_for(cla_bria)
+    assert client.get("/civic/organisations/new/").status_code == 200
+    refused = client.post(
+        "/civic/organisations/new/",
+        {
+            "name": "Femmes de Bria",
+            "kind": "WOMEN_ASSOCIATION",
+            "admin_unit": units["CF521"].pk,
+            "iati_org_type": "22",
+            "legal_status": "INFORMAL",
+            "contact_name": "Awa",
+        },
+    )
+    assert (
+        refused.status_code == 400 and not Organisation.objects.exists()
+    )  # contact without consent
+    response = client.post(
+        "/civic/organisations/new/",
+        {
+            "name": "Femmes de Bria",
+            "kind": "WOMEN_ASSOCIATION",
+            "admin_unit": units["CF521"].pk,
+            "iati_org_type": "22",
+            "legal_status": "INFORMAL",
+            "themes": ["WOMEN", "PEACE_RECONCILIATION"],
+            "led_by_women": "on",
+            "contact_name": "Awa Contact",
+            "contact_phone": "+23670000001",
+            "contact_consent": "on",
+        },
+    )
+    assert response.status_code == 302
+    org = Organisation.objects.get()
+    assert org.theme_list == ["PEACE_RECONCILIATION", "WOMEN"] and org.contacts.count() == 1
+    client.post(
+        f"/civic/organisations/{org.pk}/support",
+        {"kind": "TRAINING", "given_on": "2026-03-01", "description": "Formation"},
+    )
+    assert org.support.count() == 1
+    assert client_for(analyst).post(f"/civic/organisations/{org.pk}/support", {}).status_code == 403
+
+    response = client.post(
+        "/civic/cvr/new/",
+        {
+            "title": "CVR Bria",
+            "admin_unit": units["CF521"].pk,
+            "lines": ["CASH_FOR_WORK"],
+            "target_beneficiaries": 100,
+            "target_women_share": 30,
+            "implementing_partner": org.pk,
+        },
+    )
+    assert response.status_code == 302
+    project = CVRProject.objects.get()
+    url = f"/civic/cvr/{project.pk}/update"
+    client.post(url, {"action": "status", "status": "TRAINING"})  # skipping a step is refused
+    client.post(url, {"action": "status", "status": "APPROVED"})
+    client.post(url, {"action": "beneficiaries", "YOUTH_AT_RISK_F": 12, "YOUTH_AT_RISK_M": 20})
+    client.post(
+        url,
+        {
+            "action": "weapons",
+            "collected_on": "2026-04-01",
+            "w_RIFLE": 3,
+            "ammunition_rounds": 40,
+            "explosives": 0,
+        },
+    )
+    project.refresh_from_db()
+    assert project.status == "APPROVED"
+    page = client.get(f"/civic/cvr/{project.pk}/").content.decode()
+    assert 'data-count="beneficiaries">32<' in page and 'data-count="weapons">3<' in page
+
+
+def test_authority_history_page(demo_data: None, analyst) -> None:
+    from sauti.civic.models import TraditionalAuthority
+
+    authority = TraditionalAuthority.objects.first()
+    page = client_for(analyst).get(f"/civic/authorities/{authority.pk}/").content.decode()
+    assert (
+        page.count("data-participation") == 1
+        and "Chef" not in page.split("<main")[1].split("Trainings")[0]
+    )

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from sauti.civic import choices as c
+from sauti.civic.models import Organisation
 from sauti.civic.services.activities import SEX_COLUMNS, AggregateInput, grid_column, role_column
 from sauti.places.models import AdminUnit
 
@@ -212,3 +214,125 @@ class ImportForm(forms.Form):
         ],
     )
     file = forms.FileField(label=_("XLSX file"))
+
+
+class OrganisationForm(ScopedForm):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    acronym = forms.CharField(label=_("Acronym"), max_length=40, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=c.OrgKind.choices)
+    iati_org_type = forms.ChoiceField(
+        label=_("IATI type"), choices=c.IatiOrgType.choices, initial="22"
+    )
+    legal_status = forms.ChoiceField(
+        label=_("Legal status"), choices=c.LegalStatus.choices, initial="INFORMAL"
+    )
+    themes = forms.MultipleChoiceField(
+        label=_("Themes"),
+        choices=c.Theme.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    membership_count = forms.IntegerField(label=_("Members"), min_value=0, required=False)
+    women_share = forms.IntegerField(
+        label=_("Women members (%)"), min_value=0, max_value=100, required=False
+    )
+    youth_share = forms.IntegerField(
+        label=_("Youth members (%)"), min_value=0, max_value=100, required=False
+    )
+    led_by_women = forms.BooleanField(label=_("Women-led"), required=False)
+    led_by_youth = forms.BooleanField(label=_("Youth-led"), required=False)
+    contact_name = forms.CharField(
+        label=_("Contact person (sealed)"), max_length=200, required=False
+    )
+    contact_phone = forms.CharField(
+        label=_("Contact phone (sealed)"), max_length=40, required=False
+    )
+    contact_position = forms.CharField(
+        label=_("Contact's position"), max_length=120, required=False
+    )
+    contact_consent = forms.BooleanField(
+        label=_("The contact agreed to be recorded"), required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("contact_phone") and not data.get("contact_name"):
+            self.add_error("contact_name", _("A contact phone needs a contact name."))
+        if data.get("contact_name") and not data.get("contact_consent"):
+            self.add_error("contact_consent", _("Record a contact only with their consent."))
+        return data
+
+
+class SupportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=c.SupportKind.choices)
+    given_on = forms.DateField(label=_("Date"), widget=DATE)
+    amount = forms.DecimalField(
+        label=_("Amount (USD)"), min_value=0, max_digits=14, decimal_places=2, required=False
+    )
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+
+
+class CVRProjectForm(ScopedForm):
+    title = forms.CharField(label=_("Title"), max_length=250)
+    budget = forms.DecimalField(
+        label=_("Budget (USD)"), min_value=0, max_digits=14, decimal_places=2, required=False
+    )
+    start = forms.DateField(label=_("Start"), widget=DATE, required=False)
+    end = forms.DateField(label=_("End"), widget=DATE, required=False)
+    lines = forms.MultipleChoiceField(
+        label=_("Activity lines"),
+        choices=c.CVRLine.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    target_beneficiaries = forms.IntegerField(
+        label=_("Target beneficiaries"), min_value=0, initial=0
+    )
+    target_women_share = forms.IntegerField(
+        label=_("Target share of women (%)"), min_value=0, max_value=100, initial=30
+    )
+
+    def __init__(self, *args: Any, partners: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["implementing_partner"] = forms.ModelChoiceField(
+            queryset=partners,
+            required=False,
+            label=_("Implementing partner"),
+        )
+
+
+class BeneficiariesForm(forms.Form):
+    """Beneficiaries by category × sex (aggregate; no names)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for cat in c.CVRCategory.values:
+            for sex in ("F", "M"):
+                self.fields[f"{cat}_{sex}"] = forms.IntegerField(min_value=0, required=False)
+
+    def rows(self) -> list[tuple[str, Any, Any]]:
+        return [
+            (str(label), self[f"{cat}_F"], self[f"{cat}_M"]) for cat, label in c.CVRCategory.choices
+        ]
+
+    def counts(self) -> dict[tuple[str, str], int]:
+        return {
+            (cat, sex): self.cleaned_data.get(f"{cat}_{sex}") or 0
+            for cat in c.CVRCategory.values
+            for sex in ("F", "M")
+        }
+
+
+class WeaponsForm(forms.Form):
+    collected_on = forms.DateField(label=_("Date"), widget=DATE)
+    ammunition_rounds = forms.IntegerField(label=_("Rounds of ammunition"), min_value=0, initial=0)
+    explosives = forms.IntegerField(label=_("Explosive items"), min_value=0, initial=0)
+    handed_to = forms.CharField(label=_("Handed to"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for kind, label in c.WeaponType.choices:
+            self.fields[f"w_{kind}"] = forms.IntegerField(label=label, min_value=0, required=False)
+
+    def weapons(self) -> dict[str, int]:
+        return {k: self.cleaned_data.get(f"w_{k}") or 0 for k in c.WeaponType.values}

@@ -45,3 +45,12 @@ urlpatterns = [
     path("templates/<str:kind>.xlsx", misc.template_download, name="template"),
     path("export/<str:kind>.xlsx", misc.export_download, name="export"),
 ]
+urlpatterns += [
+    path("organisations/new/", organisations.organisation_create, name="organisation_create"),
+    path("organisations/<int:org_id>/support", organisations.support_add, name="support_add"),
+    path(
+        "authorities/<int:authority_id>/", organisations.authority_detail, name="authority_detail"
+    ),
+    path("cvr/new/", misc.cvr_create, name="cvr_create"),
+    path("cvr/<int:project_id>/update", misc.cvr_update, name="cvr_update"),
+]

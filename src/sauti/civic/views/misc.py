@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from sauti.accounts import access, audit
 from sauti.civic import choices as c
-from sauti.civic import exports, imports, selectors
-from sauti.civic.forms import ImportForm
-from sauti.civic.models import Membership, Participant
+from sauti.civic import exports, imports, selectors, services
+from sauti.civic.forms import BeneficiariesForm, CVRProjectForm, ImportForm, WeaponsForm
+from sauti.civic.models import CVRProject, Membership, Participant
 from sauti.civic.views.common import page_of, scope_units, user_of
 from sauti.civic.xlsx import MAX_BYTES
 
@@ -38,6 +41,7 @@ def cvr_list(request: HttpRequest) -> HttpResponse:
             "units": scope_units(user),
             "categories": dict(c.CVRCategory.choices),
             "weapon_labels": dict(c.WeaponType.choices),
+            "can_edit": access.has_perm(user, "civic.edit"),
         },
     )
 
@@ -57,6 +61,12 @@ def cvr_detail(request: HttpRequest, project_id: int) -> HttpResponse:
             "categories": dict(c.CVRCategory.choices),
             "weapon_labels": dict(c.WeaponType.choices),
             "statuses": c.CVRStatus.values,
+            "next_statuses": sorted(c.CVR_TRANSITIONS.get(project.status, set())),
+            "can_edit": access.has_perm(user, "civic.edit"),
+            "beneficiaries_form": BeneficiariesForm(
+                initial={f"{b.category}_{b.sex}": b.count for b in project.beneficiaries.all()}
+            ),
+            "weapons_form": WeaponsForm(),
         },
     )
 
@@ -228,3 +238,83 @@ def export_download(request: HttpRequest, kind: str) -> HttpResponse:
         f'attachment; filename="sauti-{kind}-{timezone.now():%Y%m%d}.xlsx"'
     )
     return response
+
+
+@login_required
+def cvr_create(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    access.require(user, "civic.edit")
+    partners = selectors.organisations_visible_to(user)
+    form = CVRProjectForm(
+        request.POST or None, units=scope_units(user, max_level=4), partners=partners
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        stamp = timezone.now().strftime("%Y%m%d")
+        ref = f"CVR-{stamp}-{CVRProject.objects.filter(ref__startswith=f'CVR-{stamp}-').count() + 1:03d}"
+        try:
+            project = services.cvr_project_create(
+                ref=ref,
+                title=d["title"],
+                admin_unit=d["admin_unit"],
+                lines=d["lines"],
+                implementing_partner=d["implementing_partner"],
+                budget=d["budget"],
+                start=d["start"],
+                end=d["end"],
+                target_beneficiaries=d["target_beneficiaries"],
+                target_women_share=d["target_women_share"],
+                actor=user,
+            )
+        except services.CivicError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("civic:cvr_detail", project_id=project.pk)
+    return render(
+        request,
+        "civic/simple_form.html",
+        {"form": form, "title": _("Record a CVR project")},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def cvr_update(request: HttpRequest, project_id: int) -> HttpResponse:
+    """One of three changes from the project page: next status, beneficiaries, a weapons collection."""
+    user = user_of(request)
+    access.require(user, "civic.edit")
+    project = selectors.cvr_get(user, project_id)
+    action = request.POST.get("action")
+    try:
+        if action == "status":
+            services.cvr_project_set_status(project, request.POST.get("status", ""), actor=user)
+        elif action == "beneficiaries":
+            form = BeneficiariesForm(request.POST)
+            if not form.is_valid():
+                raise services.CivicError(_("Counts are whole numbers, zero or more."))
+            services.cvr_project_set_beneficiaries(project, form.counts(), actor=user)
+        elif action == "weapons":
+            wform = WeaponsForm(request.POST)
+            if not wform.is_valid():
+                raise services.CivicError(
+                    "; ".join(
+                        f"{k}: {' '.join(str(e) for e in v)}" for k, v in wform.errors.items()
+                    )
+                )
+            d = wform.cleaned_data
+            services.weapons_collection_record(
+                project,
+                collected_on=d["collected_on"],
+                weapons=wform.weapons(),
+                ammunition_rounds=d["ammunition_rounds"],
+                explosives=d["explosives"],
+                handed_to=d["handed_to"],
+                actor=user,
+            )
+        else:
+            raise services.CivicError(_("Unknown change."))
+        messages.success(request, _("Saved."))
+    except (services.TransitionError, services.CivicError) as exc:
+        messages.error(request, str(exc))
+    return redirect("civic:cvr_detail", project_id=project.pk)

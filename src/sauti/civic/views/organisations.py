@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sauti.accounts import access
 from sauti.civic import choices as c
 from sauti.civic import selectors, services
+from sauti.civic.forms import OrganisationForm, SupportForm
+from sauti.civic.models import Organisation
 from sauti.civic.views.common import page_of, query_without_page, scope_units, user_of
 
 
@@ -65,6 +72,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
             "units": scope_units(user),
             "f": g,
             "can_export": access.has_perm(user, "civic.export"),
+            "can_edit": access.has_perm(user, "civic.edit"),
         },
     )
 
@@ -87,6 +95,7 @@ def organisation_detail(request: HttpRequest, org_id: int) -> HttpResponse:
             "can_reveal": access.has_perm(user, "identity.view"),
             "can_edit": access.has_perm(user, "civic.edit"),
             "revealed": {},
+            "support_form": SupportForm(),
         },
     )
 
@@ -168,4 +177,93 @@ def authority_list(request: HttpRequest) -> HttpResponse:
             "total": authorities.count(),
             "chiefs_trained": selectors.chiefs_trained(user),
         },
+    )
+
+
+def _next_ref(model: Any, prefix: str) -> str:
+    stamp = timezone.now().strftime("%Y%m%d")
+    n = model.objects.filter(ref__startswith=f"{prefix}-{stamp}-").count() + 1
+    return f"{prefix}-{stamp}-{n:03d}"
+
+
+@login_required
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    access.require(user, "civic.edit")
+    form = OrganisationForm(request.POST or None, units=scope_units(user, max_level=4))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            with transaction.atomic():
+                org = services.organisation_create(
+                    ref=_next_ref(Organisation, "ORG"),
+                    name=d["name"],
+                    kind=d["kind"],
+                    admin_unit=d["admin_unit"],
+                    themes=d["themes"],
+                    acronym=d["acronym"],
+                    iati_org_type=d["iati_org_type"],
+                    legal_status=d["legal_status"],
+                    membership_count=d["membership_count"],
+                    women_share=d["women_share"],
+                    youth_share=d["youth_share"],
+                    led_by_women=d["led_by_women"],
+                    led_by_youth=d["led_by_youth"],
+                    actor=user,
+                )
+                if d["contact_name"]:
+                    services.contact_add(
+                        org,
+                        name=d["contact_name"],
+                        phone=d["contact_phone"],
+                        position=d["contact_position"],
+                        consent=True,
+                        actor=user,
+                    )
+        except services.CivicError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Organisation %(ref)s recorded.") % {"ref": org.ref})
+            return redirect("civic:organisation_detail", org_id=org.pk)
+    return render(
+        request,
+        "civic/simple_form.html",
+        {"form": form, "title": _("Record an organisation")},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def support_add(request: HttpRequest, org_id: int) -> HttpResponse:
+    user = user_of(request)
+    access.require(user, "civic.edit")
+    org = selectors.organisation_get(user, org_id)
+    form = SupportForm(request.POST)
+    if form.is_valid():
+        services.support_record(org, actor=user, currency="USD", **form.cleaned_data)
+        messages.success(request, _("Support recorded."))
+    else:
+        messages.error(
+            request,
+            "; ".join(f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items()),
+        )
+    return redirect("civic:organisation_detail", org_id=org.pk)
+
+
+@login_required
+def authority_detail(request: HttpRequest, authority_id: int) -> HttpResponse:
+    """A chief's or official's history: trainings and dialogues they took part in (in the user's areas)."""
+    user = user_of(request)
+    authority = selectors.authority_get(user, authority_id)
+    visible = selectors.activities_visible_to(user)
+    participations = (
+        authority.participations.filter(activity__in=visible)
+        .select_related("activity__admin_unit")
+        .order_by("-activity__start")
+    )
+    return render(
+        request,
+        "civic/authority_detail.html",
+        {"authority": authority, "participations": participations},
     )
