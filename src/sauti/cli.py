@@ -18,14 +18,16 @@ from pathlib import Path
 
 DEMO_USERS_NOTE = """
 Demo sign-ins (password for all: {password})
-  analyst        Analyst, whole country (no two-factor needed)
-  joc.bangui     JOC duty officer, whole country
-  poc.bambari    POC officer, Ouaka
-  responder.bria Responder, Bria sub-prefecture
-  cla.bria       CLA, Haute-Kotto        } these roles see sealed personal data:
-  cla.ndele      CLA, Bamingui-Bangoran  } at first sign-in they set up two-factor
-  dpo            Data protection focal   } sign-in with an authenticator app
-  admin          Administrator           }
+  analyst         Analyst, whole country
+  joc.bangui      JOC duty officer, whole country
+  poc.bambari     POC officer, Ouaka
+  responder.bria  Responder, Bria sub-prefecture
+  cla.bria        CLA, Haute-Kotto              (*)
+  cla.ndele       CLA, Bamingui-Bangoran        (*)
+  dpo             Data protection focal point   (*)
+  admin           Administrator                 (*)
+(*) these roles can see sealed personal data: at first sign-in they set up two-factor
+    sign-in with an authenticator app (FreeOTP, Aegis, Google Authenticator...).
 """
 
 
