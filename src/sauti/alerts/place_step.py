@@ -8,10 +8,11 @@ place. A resolved place outside the country is ignored.
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 
 from sauti.places.models import AdminUnit
 
@@ -40,9 +41,10 @@ def resolve_place(text: str, *, country: str, area: AdminUnit | None) -> PlaceOu
     if not text or resolve is None:
         return PlaceOutcome()
     try:
-        with (
-            transaction.atomic()
-        ):  # a savepoint: a failing read must not spoil the intake transaction
+        # On PostgreSQL a failed statement aborts the transaction: read inside a savepoint so a
+        # resolver error cannot spoil the intake. SQLite has no such state: skip two statements.
+        guard = transaction.atomic() if connection.vendor == "postgresql" else nullcontext()
+        with guard:
             resolution = resolve(text, country=country or None, areas=(area.pcode,) if area else ())
             data = resolution.as_dict() if hasattr(resolution, "as_dict") else dict(resolution)
     except (DatabaseError, LookupError, ValueError, TypeError, AttributeError):

@@ -7,8 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from sauti.accounts import audit
@@ -39,14 +38,26 @@ def reference_next(unit: AdminUnit, when: datetime) -> str:
     row per prefix is incremented in the caller's transaction (row lock on PostgreSQL; SQLite
     serialises writers), so two alerts never share a number."""
     prefix = f"{settings.SAUTI_MISSION_CODE}-{_admin1_pcode(unit)}-{when:%Y}-"
-    updated = ReferenceCounter.objects.filter(prefix=prefix).update(value=F("value") + 1)
-    if not updated:
+    table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
+    sql = f"UPDATE {table} SET value = value + 1 WHERE prefix = %s RETURNING value"  # noqa: S608
+    value = 0
+    for _attempt in range(3):
+        with connection.cursor() as cursor:
+            # One statement increments and reads back (RETURNING: SQLite ≥ 3.35, PostgreSQL).
+            cursor.execute(sql, [prefix])
+            row = cursor.fetchone()
+        if row is not None:
+            value = int(row[0])
+            break
         try:
             with transaction.atomic():
                 ReferenceCounter.objects.create(prefix=prefix, value=1)
+            value = 1
+            break
         except IntegrityError:
-            ReferenceCounter.objects.filter(prefix=prefix).update(value=F("value") + 1)
-    value = ReferenceCounter.objects.filter(prefix=prefix).values_list("value", flat=True).get()
+            continue  # another transaction created it meanwhile: increment that row
+    if not value:  # pragma: no cover - lost three races in a row
+        raise RuntimeError("could not number the alert")
     return f"{prefix}{value:06d}"
 
 

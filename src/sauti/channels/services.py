@@ -17,6 +17,7 @@ from typing import Any
 
 import phonenumbers
 from django.apps import apps
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -36,7 +37,6 @@ from sauti.channels.models import (
     ReporterPhone,
 )
 from sauti.core.crypto import lookup_hash, reseal, seal, unseal
-from sauti.core.jobs import job_enqueue
 from sauti.core.models import Job
 from sauti.places.models import AdminUnit
 
@@ -286,6 +286,18 @@ def reporter_identity(
     return identity
 
 
+def _enqueue_new(name: str, payload: dict[str, Any], key: str) -> Job:
+    """Queue the job of a row created in this very transaction (outbox). Its key cannot exist
+    yet, so a plain INSERT does what ``job_enqueue(dedupe_key=…)`` does in three statements."""
+    return Job.objects.create(
+        name=name,
+        payload=payload,
+        dedupe_key=key,
+        run_after=timezone.now(),
+        max_attempts=settings.SAUTI_JOB_MAX_ATTEMPTS,
+    )
+
+
 # --- intake -------------------------------------------------------------------------------------
 
 
@@ -332,10 +344,8 @@ def inbound_store(channel: Channel, value: InboundValue, *, raw: dict[str, Any])
                 text_sealed=seal(text) if text else "",
                 flags=flags,
             )
-            job_enqueue(
-                "channels.process_inbound",
-                {"inbound_id": message.pk},
-                dedupe_key=f"inbound:{message.pk}",
+            _enqueue_new(
+                "channels.process_inbound", {"inbound_id": message.pk}, f"inbound:{message.pk}"
             )
     except IntegrityError:
         existing = InboundMessage.objects.filter(
@@ -365,20 +375,35 @@ def _callback(alert: Alert, reporter: Reporter, area: AdminUnit) -> CallbackTask
     )
 
 
-def inbound_process(inbound_id: int) -> InboundMessage:
+_DONE_STATES = (InboundMessage.State.LINKED, InboundMessage.State.IGNORED_SPAM)
+
+
+def inbound_process(inbound_id: int, *, stored: InboundMessage | None = None) -> InboundMessage:
     """Turn a stored message into an alert (or attach it to one). Idempotent: a message already
-    linked is returned as it is, so a retried job or a second worker does nothing twice."""
+    linked is returned as it is, so a retried job or a second worker does nothing twice.
+
+    ``stored`` is the row just written by this process (with its channel loaded): then only its
+    state is read again, under the lock, instead of the whole row.
+    """
     with transaction.atomic():
-        message = (
-            InboundMessage.objects.select_for_update(of=("self",))
-            .select_related("channel", "channel__area", "channel__network")
-            .get(pk=inbound_id)
-        )
-        if message.processing_state in (
-            InboundMessage.State.LINKED,
-            InboundMessage.State.IGNORED_SPAM,
-        ):
-            return message
+        if stored is not None and stored.pk == inbound_id:
+            state = (
+                InboundMessage.objects.select_for_update()
+                .filter(pk=inbound_id)
+                .values_list("processing_state", flat=True)
+                .first()
+            )
+            if state in _DONE_STATES:
+                return InboundMessage.objects.select_related("alert").get(pk=inbound_id)
+            message = stored
+        else:
+            message = (
+                InboundMessage.objects.select_for_update(of=("self",))
+                .select_related("channel", "channel__area", "channel__network")
+                .get(pk=inbound_id)
+            )
+            if message.processing_state in _DONE_STATES:
+                return message
         channel = message.channel
         text = unseal(message.text_sealed) if message.text_sealed else ""
         sender = unseal(message.sender_sealed) if message.sender_sealed else ""
@@ -445,10 +470,12 @@ def inbound_process(inbound_id: int) -> InboundMessage:
         return message
 
 
-def inbound_process_safely(inbound_id: int) -> InboundMessage | None:
+def inbound_process_safely(
+    inbound_id: int, stored: InboundMessage | None = None
+) -> InboundMessage | None:
     """Process right after storing; a failure is logged (no personal data) and left to the job."""
     try:
-        return inbound_process(inbound_id)
+        return inbound_process(inbound_id, stored=stored)
     except Exception:
         log.exception("processing inbound message %s failed; its job will retry", inbound_id)
         InboundMessage.objects.filter(
@@ -461,12 +488,7 @@ def inbound_process_safely(inbound_id: int) -> InboundMessage | None:
 
 def inbound_result(message: InboundMessage) -> dict[str, Any]:
     """The answer to a delivery, the same for its retries (computed from what is stored)."""
-    alert_ref = ""
-    if message.alert_id:
-        alert_ref = (
-            Alert.objects.filter(pk=message.alert_id).values_list("reference", flat=True).first()
-            or ""
-        )
+    alert_ref = message.alert.reference if message.alert_id and message.alert else ""
     return {
         "id": message.pk,
         "state": message.processing_state,
@@ -499,10 +521,8 @@ def outbound_queue(
         status=OutboundMessage.Status.SUPPRESSED if blocked else OutboundMessage.Status.QUEUED,
     )
     if not blocked:
-        job_enqueue(
-            "channels.send_outbound",
-            {"outbound_id": message.pk},
-            dedupe_key=f"outbound:{message.pk}",
+        _enqueue_new(
+            "channels.send_outbound", {"outbound_id": message.pk}, f"outbound:{message.pk}"
         )
     return message
 
