@@ -184,3 +184,20 @@ def test_coding_through_the_page(appr, units: dict) -> None:
         .status_code
         == 403
     )
+
+
+def test_review_by_a_second_coder_then_publish_through_the_page(appr, units: dict) -> None:
+    first, second = make_user("pa1", "PA_OFFICER", ["CF"]), make_user("pa2", "PA_OFFICER", ["CF"])
+    report = ImplementationReport.objects.filter(admin_unit__pcode="CF52").first()
+    report.coder = first
+    report.save()
+    url = f"/agreements/reports/{report.pk}/status"
+    client_for(first).post(url, {"status": "REVIEWED"})
+    report.refresh_from_db()
+    assert report.status == "CODED"  # the coder cannot review their own code
+    client_for(second).post(url, {"status": "REVIEWED"})
+    client_for(second).post(url, {"status": "PUBLISHED"})
+    report.refresh_from_db()
+    assert (report.status, report.reviewer) == ("PUBLISHED", second)
+    outsider = make_user("pa3", "PA_OFFICER", ["CF51"])
+    assert client_for(outsider).post(url, {"status": "CODED"}).status_code == 404

@@ -51,7 +51,7 @@ def agreement_get(user: User, agreement_id: int) -> Agreement:
 def reports_visible_to(user: User, agreement: Agreement) -> QuerySet[ImplementationReport]:
     """Reports of an agreement in the user's areas (a national agreement's regional reports are scoped too)."""
     qs = ImplementationReport.objects.filter(provision__agreement=agreement).select_related(
-        "provision", "admin_unit"
+        "provision", "admin_unit", "observatory"
     )
     return access.visible(user, "agreements.view", qs, "admin_unit")
 
@@ -113,3 +113,21 @@ def agreement_rollups(
             {"period": p.isoformat(), **rollup(latest_reports(reports, p))} for p in periods
         ],
     }
+
+
+def report_get(user: User, report_id: int) -> ImplementationReport:
+    """One report in the user's areas, under an agreement they may see; else 404."""
+    access.require(user, "agreements.view")
+    report = (
+        access.visible(
+            user,
+            "agreements.view",
+            ImplementationReport.objects.select_related("provision"),
+            "admin_unit",
+        )
+        .filter(id=report_id, provision__agreement__in=agreements_visible_to(user))
+        .first()
+    )
+    if report is None:
+        raise Http404("not found")
+    return report

@@ -123,3 +123,18 @@ def report_create(request: HttpRequest, agreement_id: int) -> HttpResponse:
     except services.AgreementError as exc:
         messages.error(request, str(exc))
     return redirect("agreements:detail", agreement_id=agreement.pk)
+
+
+@login_required
+@require_POST
+def report_status(request: HttpRequest, report_id: int) -> HttpResponse:
+    """Review (by a second coder) or publish a coded report."""
+    user = _user(request)
+    access.require(user, "agreements.edit")
+    report = selectors.report_get(user, report_id)
+    try:
+        services.report_set_status(report, request.POST.get("status", ""), actor=user)
+        messages.success(request, _("Report status changed."))
+    except services.AgreementError as exc:
+        messages.error(request, str(exc))
+    return redirect("agreements:detail", agreement_id=report.provision.agreement_id)

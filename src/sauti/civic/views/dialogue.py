@@ -14,7 +14,7 @@ from sauti.civic import choices as c
 from sauti.civic import selectors, services
 from sauti.civic.forms import DialogueForm, FollowUpForm, SessionForm
 from sauti.civic.models import DialogueProcess
-from sauti.civic.views.common import page_of, scope_units, user_of
+from sauti.civic.views.common import page_of, query_without_page, scope_units, user_of
 
 
 @login_required
@@ -30,6 +30,7 @@ def dialogue_list(request: HttpRequest) -> HttpResponse:
         "civic/dialogue_list.html",
         {
             "page": page_of(request, processes),
+            "query": query_without_page(request),
             "stages": c.DialogueStage.choices,
             "f": g,
             "can_edit": access.has_perm(user, "civic.edit"),

@@ -18,7 +18,7 @@ from sauti.civic import choices as c
 from sauti.civic import exports, imports, selectors, services
 from sauti.civic.forms import BeneficiariesForm, CVRProjectForm, ImportForm, WeaponsForm
 from sauti.civic.models import CVRProject, Membership, Participant
-from sauti.civic.views.common import page_of, scope_units, user_of
+from sauti.civic.views.common import page_of, query_without_page, scope_units, user_of
 from sauti.civic.xlsx import MAX_BYTES
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,6 +35,7 @@ def cvr_list(request: HttpRequest) -> HttpResponse:
         "civic/cvr_list.html",
         {
             "page": page_of(request, projects),
+            "query": query_without_page(request),
             "figures": selectors.cvr_figures(projects),
             "f": g,
             "statuses": c.CVRStatus.choices,

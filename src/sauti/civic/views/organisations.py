@@ -144,6 +144,8 @@ def network_detail(request: HttpRequest, network_id: int) -> HttpResponse:
             "network": network,
             "comp": services.network_composition(network),
             "members": selectors.network_members(network, user),
+            # Agreements this observatory reports on (agreements app, reverse relation).
+            "agreements": list(network.agreements.all()),
         },
     )
 
