@@ -82,15 +82,15 @@ def _register_routers() -> None:
     from sauti.alerts.api import router as alerts_router
 
     api.add_router("/alerts", alerts_router)
+    from sauti.places.api import router as places_router
+
+    api.add_router("/places", places_router)
     from sauti.civic.api import router as civic_router
 
     api.add_router("/civic", civic_router)
     from sauti.agreements.api import router as agreements_router
 
     api.add_router("/agreements", agreements_router)
-    from sauti.places.api import router as places_router
-
-    api.add_router("/places", places_router)
 
 
 _register_routers()

@@ -134,3 +134,24 @@ def test_pages(gazetteer: Path, cla) -> None:  # type: ignore[no-untyped-def]
     assert len(client.get(f"/places/locality/{loc.pk}.geojson").json()["features"]) == 2
     assert client.get("/places/admin/ZZ99/").status_code == 404
     assert Client().get("/places/").status_code == 302  # sign-in first
+
+
+def test_teach_a_name_from_the_place_page(gazetteer: Path, cla) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(cla)
+    village = Locality.objects.get(name="Ndah", lat=6.6)
+    page = client.get(f"/places/locality/{village.pk}/").content.decode()
+    assert f'action="/places/locality/{village.pk}/names"' in page
+    r = client.post(f"/places/locality/{village.pk}/names", {"text": "Ndakpa"}, follow=True)
+    assert "Ndakpa" in r.content.decode()
+    assert client.get(URL, {"q": "Ndakpa"}).json()["place"]["id"] == village.pk
+    bad = client.post(f"/places/locality/{village.pk}/names", {"text": "\x00"}, follow=True)
+    assert "control characters" in bad.content.decode()
+    outside = Locality.objects.get(name="Ndah", lat=8.7)
+    refused = client.post(f"/places/locality/{outside.pk}/names", {"text": "Ndakpa"}, follow=True)
+    assert "only teach names inside your own areas" in refused.content.decode()
+    unit = client.post("/places/admin/CF52/names", {"text": "Kotto du Haut"}, follow=True)
+    assert unit.status_code == 200
+    analyst = make_user("an.y", "ANALYST", ["CF"])
+    assert client_for(analyst).post("/places/admin/CF52/names", {"text": "x"}).status_code == 403
+    assert client.post("/places/castle/CF52/names", {"text": "x"}).status_code == 404
+    assert "teach-text" not in client_for(analyst).get("/places/admin/CF52/").content.decode()

@@ -16,8 +16,6 @@ from datetime import timedelta
 from typing import Any
 
 import phonenumbers
-from django.apps import apps
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -26,7 +24,8 @@ from sauti.accounts.models import User
 from sauti.alerts.models import Alert
 from sauti.alerts.services import alert_receive, short_reference
 from sauti.channels import conf, messages
-from sauti.channels.gateways import GatewayError, InboundValue, get_gateway
+from sauti.channels.credentials import channel_credentials
+from sauti.channels.gateways import InboundValue
 from sauti.channels.models import (
     CallbackTask,
     Channel,
@@ -36,14 +35,14 @@ from sauti.channels.models import (
     Reporter,
     ReporterPhone,
 )
-from sauti.core.crypto import lookup_hash, reseal, seal, unseal
+from sauti.channels.outbound import SMS_TYPES, enqueue_new, outbound_queue
+from sauti.core.crypto import lookup_hash, seal, unseal
 from sauti.core.models import Job
 from sauti.places.models import AdminUnit
 
 log = logging.getLogger(__name__)
 _PSEUDO_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 WEBHOOK_TYPES = (Channel.Type.TWILIO, Channel.Type.GENERIC, Channel.Type.MISSED_CALL)
-SMS_TYPES = (Channel.Type.TWILIO, Channel.Type.GENERIC, Channel.Type.MISSED_CALL)
 
 
 class ChannelError(ValueError):
@@ -89,13 +88,6 @@ def _new_pseudonym(kind: str, area: AdminUnit) -> str:
 
 
 # --- configuration ------------------------------------------------------------------------------
-
-
-def channel_credentials(channel: Channel) -> dict[str, Any]:
-    if not channel.credentials_sealed:
-        return {}
-    data = json.loads(unseal(channel.credentials_sealed))
-    return data if isinstance(data, dict) else {}
 
 
 @transaction.atomic
@@ -286,18 +278,6 @@ def reporter_identity(
     return identity
 
 
-def _enqueue_new(name: str, payload: dict[str, Any], key: str) -> Job:
-    """Queue the job of a row created in this very transaction (outbox). Its key cannot exist
-    yet, so a plain INSERT does what ``job_enqueue(dedupe_key=…)`` does in three statements."""
-    return Job.objects.create(
-        name=name,
-        payload=payload,
-        dedupe_key=key,
-        run_after=timezone.now(),
-        max_attempts=settings.SAUTI_JOB_MAX_ATTEMPTS,
-    )
-
-
 # --- intake -------------------------------------------------------------------------------------
 
 
@@ -344,7 +324,7 @@ def inbound_store(channel: Channel, value: InboundValue, *, raw: dict[str, Any])
                 text_sealed=seal(text) if text else "",
                 flags=flags,
             )
-            _enqueue_new(
+            enqueue_new(
                 "channels.process_inbound", {"inbound_id": message.pk}, f"inbound:{message.pk}"
             )
     except IntegrityError:
@@ -497,136 +477,4 @@ def inbound_result(message: InboundMessage) -> dict[str, Any]:
     }
 
 
-# --- outbound -----------------------------------------------------------------------------------
-
-
-def outbound_queue(
-    reporter: Reporter,
-    channel: Channel,
-    purpose: str,
-    body: str,
-    language: str,
-    alert: Alert | None = None,
-) -> OutboundMessage:
-    """Queue an SMS to a reporter (outbox: call inside the transaction that makes it necessary).
-    Reporters who are not ACTIVE or asked not to be contacted get nothing (§4.3, DP-7)."""
-    blocked = reporter.do_not_contact or reporter.status != Reporter.Status.ACTIVE
-    message = OutboundMessage.objects.create(
-        to_reporter=reporter,
-        channel=channel,
-        purpose=purpose,
-        language=language,
-        body=body[:480],
-        related_alert=alert,
-        status=OutboundMessage.Status.SUPPRESSED if blocked else OutboundMessage.Status.QUEUED,
-    )
-    if not blocked:
-        _enqueue_new(
-            "channels.send_outbound", {"outbound_id": message.pk}, f"outbound:{message.pk}"
-        )
-    return message
-
-
-def _sms_route(channel: Channel) -> Channel | None:
-    if channel.type in SMS_TYPES and channel.active:
-        return channel
-    # A web-form or API alert is answered through an SMS channel of the same area or above.
-    paths = [p for p in channel.area.path.split("/") if p]
-    for depth in range(len(paths), 0, -1):
-        candidate = (
-            Channel.objects.filter(
-                type__in=[Channel.Type.TWILIO, Channel.Type.GENERIC],
-                active=True,
-                area__pcode=paths[depth - 1],
-            )
-            .order_by("id")
-            .first()
-        )
-        if candidate is not None:
-            return candidate
-    return None
-
-
-def outbound_send(outbound_id: int) -> str:
-    """Send one queued SMS. A refusal by configuration fails it; a network error raises so the job
-    retries with back-off (delivery is at least once)."""
-    message = OutboundMessage.objects.select_related("channel", "channel__area", "to_reporter").get(
-        pk=outbound_id
-    )
-    if message.status != OutboundMessage.Status.QUEUED:
-        return message.status
-    phone = message.to_reporter.phones.order_by("-primary", "id").first()
-    route = _sms_route(message.channel)
-    if phone is None or route is None:
-        message.status, message.error = (
-            OutboundMessage.Status.FAILED,
-            "no phone number or no SMS route",
-        )
-        message.save(update_fields=["status", "error"])
-        return message.status
-    try:
-        gateway_id = get_gateway(route.type).send(
-            channel_credentials(route), unseal(phone.phone_sealed), message.body
-        )
-    except GatewayError as exc:
-        message.status, message.error = OutboundMessage.Status.FAILED, exc.detail[:300]
-        message.save(update_fields=["status", "error"])
-        return message.status
-    message.status, message.gateway_id, message.sent_at = (
-        OutboundMessage.Status.SENT,
-        gateway_id[:200],
-        timezone.now(),
-    )
-    message.save(update_fields=["status", "gateway_id", "sent_at"])
-    return message.status
-
-
-# --- keys ---------------------------------------------------------------------------------------
-
-
-def sealed_fields() -> list[tuple[Any, str]]:
-    """Every (model, field name) holding sealed data: by convention, fields named ``*_sealed``."""
-    return [
-        (m, f.name)
-        for m in apps.get_models()
-        for f in m._meta.get_fields()
-        if f.name.endswith("_sealed")
-    ]
-
-
-def keys_rotate(
-    *, rehash: bool = False, batch: int = 500, actor: User | None = None
-) -> dict[str, int]:
-    """Re-encrypt every sealed value under the first key of SAUTI_SEAL_KEYS; with ``rehash``, also
-    recompute phone lookup hashes under the current SAUTI_LOOKUP_HASH_KEY."""
-    counts: dict[str, int] = {}
-    for model, name in sealed_fields():
-        label = f"{model._meta.label_lower}.{name}"
-        done = 0
-        ids = list(model.objects.exclude(**{name: ""}).values_list("pk", flat=True))
-        for start in range(0, len(ids), batch):
-            with transaction.atomic():
-                for pk, token in model.objects.filter(
-                    pk__in=ids[start : start + batch]
-                ).values_list("pk", name):
-                    model.objects.filter(pk=pk).update(**{name: reseal(token)})
-                    done += 1
-        counts[label] = done
-    if rehash:
-        with transaction.atomic():
-            for phone in ReporterPhone.objects.all():
-                ReporterPhone.objects.filter(pk=phone.pk).update(
-                    phone_hash=phone_hash(unseal(phone.phone_sealed))
-                )
-            for pk, token in InboundMessage.objects.exclude(sender_sealed="").values_list(
-                "pk", "sender_sealed"
-            ):
-                InboundMessage.objects.filter(pk=pk).update(sender_hash=phone_hash(unseal(token)))
-        counts["rehashed"] = ReporterPhone.objects.count()
-    audit.record(
-        "keys.rotate",
-        actor=actor,
-        summary="sealed values re-encrypted under the first key",
-        details={"fields": counts},
-    )
-    return counts
+__all__ = ["channel_credentials", "outbound_queue"]  # re-exported for callers of services

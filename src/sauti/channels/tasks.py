@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sauti.channels import services
+from sauti.channels import outbound, services
 from sauti.core.jobs import job
 
 
@@ -16,4 +16,4 @@ def process_inbound(inbound_id: int) -> dict[str, Any]:
 
 @job("channels.send_outbound")
 def send_outbound(outbound_id: int) -> dict[str, Any]:
-    return {"status": services.outbound_send(outbound_id)}
+    return {"status": outbound.outbound_send(outbound_id)}

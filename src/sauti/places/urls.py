@@ -10,4 +10,5 @@ urlpatterns = [
     path("admin/<str:pcode>.geojson", views.admin_unit_geojson, name="admin_unit_geojson"),
     path("locality/<int:locality_id>/", views.locality_detail, name="locality"),
     path("locality/<int:locality_id>.geojson", views.locality_geojson, name="locality_geojson"),
+    path("<str:kind>/<str:ref>/names", views.place_name_teach, name="teach"),
 ]

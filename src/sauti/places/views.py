@@ -7,10 +7,13 @@ import json
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from sauti.accounts import access
 from sauti.places import selectors
@@ -66,6 +69,7 @@ def admin_unit_detail(request: HttpRequest, pcode: str) -> HttpResponse:
             "localities": localities[:MAX_LOCALITIES_SHOWN],
             "more_localities": len(localities) > MAX_LOCALITIES_SHOWN,
             "names": unit.names.filter(area__isnull=True).order_by("name"),
+            "can_teach": access.has_perm(request.user, "places.edit"),
             "geojson_url": reverse("places:admin_unit_geojson", args=[unit.pcode]),
             **_map_context(),
         },
@@ -84,9 +88,48 @@ def locality_detail(request: HttpRequest, locality_id: int) -> HttpResponse:
             "loc": loc,
             "ancestors": ([*selectors.admin_unit_ancestors(unit), unit] if unit else []),
             "names": loc.names.filter(area__isnull=True).order_by("name"),
+            "can_teach": access.has_perm(request.user, "places.edit"),
             **_map_context(),
         },
     )
+
+
+@login_required
+@require_POST
+def place_name_teach(request: HttpRequest, kind: str, ref: str) -> HttpResponse:
+    """A CLA teaches the resolver a name for this place (limited to the place's area)."""
+    from sauti.places.models import AdminUnit, Locality
+    from sauti.places.services import PlaceError, place_correction_record
+
+    access.require(request.user, "places.edit")
+    locality = admin_unit = None
+    if kind == "locality" and ref.isdigit():
+        locality = selectors.locality_get(int(ref))
+        back = reverse("places:locality", args=[locality.pk])
+    elif kind == "admin":
+        admin_unit = selectors.admin_unit_get(ref)
+        back = reverse("places:admin_unit", args=[admin_unit.pcode])
+    else:
+        raise Http404("not found")
+    text = request.POST.get("text", "")
+    problem = check_query(text)
+    if problem:
+        messages.error(request, problem)
+        return redirect(back)
+    target: Locality | AdminUnit | None = locality or admin_unit
+    try:
+        place_correction_record(
+            actor=request.user, text=text, locality=locality, admin_unit=admin_unit, request=request
+        )
+    except PlaceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("The resolver now knows “%(text)s” as %(place)s in this area.")
+            % {"text": text.strip(), "place": target},
+        )
+    return redirect(back)
 
 
 def _feature(geometry: dict[str, Any] | None, props: dict[str, Any]) -> dict[str, Any]:

@@ -15,8 +15,8 @@ from sauti.accounts import access
 SECTIONS = [
     (_("Home"), "web:home", None),
     (_("Alerts"), "alerts:list", "alerts.view"),
-    (_("Reporters"), "channels:reporter_list", "reporters.view"),
     (_("Places"), "places:search", "places.view"),
+    (_("Reporters"), "channels:reporter_list", "reporters.view"),
     (_("Civil society"), "civic:home", "civic.view"),
     (_("Peace agreements"), "agreements:list", "agreements.view"),
     (_("Audit log"), "audit_log", "audit.view"),

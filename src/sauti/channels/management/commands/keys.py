@@ -25,7 +25,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        from sauti.channels.services import keys_rotate
+        from sauti.channels.keys import keys_rotate
 
         try:
             counts = keys_rotate(rehash=opts["rehash"])
