@@ -33,7 +33,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "intake"))
 
-from common import PY, Sender, django_eval, prepare, start_server  # noqa: E402
+from common import PY, Sender, django_eval, prepare, start_server
 
 CHECK = """
 from collections import Counter
@@ -108,8 +108,13 @@ def run_db(kind: str, args: argparse.Namespace, port: int) -> dict[str, Any]:
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait()
-        subprocess.run([PY, "-m", "sauti", "worker", "--once", "--poll", "0"], env=env, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [PY, "-m", "sauti", "worker", "--once", "--poll", "0"],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         ids_file = Path(tmp) / "ids.json"
         ids_file.write_text(json.dumps({"acked": acked}))
         check = django_eval(env, CHECK % str(ids_file))
@@ -124,7 +129,9 @@ def run_db(kind: str, args: argparse.Namespace, port: int) -> dict[str, Any]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--kill-after", type=float, default=4.0)
@@ -136,16 +143,26 @@ def main() -> int:
         args.workers, args.kill_after, args.rounds = 3, 1.0, 1
     kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     failures = 0
-    print("| Database | Round | Sent before kill | 2xx before kill | Failed at kill | Retries not 2xx | Re-deliveries answered as duplicate | Stored | 2xx missing | 2xx duplicated | Not linked | Alerts |")
+    print(
+        "| Database | Round | Sent before kill | 2xx before kill | Failed at kill | Retries not 2xx | Re-deliveries answered as duplicate | Stored | 2xx missing | 2xx duplicated | Not linked | Alerts |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for i, kind in enumerate(kinds):
         for r in range(args.rounds):
             res = run_db(kind, args, args.port + i)
-            bad = res["acked_missing"] + res["acked_duplicated"] + res["not_linked"] + res["retries_not_2xx"]
+            bad = (
+                res["acked_missing"]
+                + res["acked_duplicated"]
+                + res["not_linked"]
+                + res["retries_not_2xx"]
+            )
             failures += bad
-            print(f"| {kind} | {r + 1} | {res['sent_before_kill']} | {res['acked_before_kill']} | {res['failed_at_kill']} | "
-                  f"{res['retries_not_2xx']} | {res['redeliveries_answered_as_duplicate']} | {res['stored']} | "
-                  f"{res['acked_missing']} | {res['acked_duplicated']} | {res['not_linked']} | {res['alerts']} |", flush=True)
+            print(
+                f"| {kind} | {r + 1} | {res['sent_before_kill']} | {res['acked_before_kill']} | {res['failed_at_kill']} | "
+                f"{res['retries_not_2xx']} | {res['redeliveries_answered_as_duplicate']} | {res['stored']} | "
+                f"{res['acked_missing']} | {res['acked_duplicated']} | {res['not_linked']} | {res['alerts']} |",
+                flush=True,
+            )
     print("PASS" if failures == 0 else "FAIL")
     return 0 if failures == 0 else 1
 
