@@ -188,6 +188,6 @@ def participants_xlsx(participants: Iterable[Participant], *, include_identity: 
             },
         }
         if include_identity:
-            values["name"] = unseal(p.name_sealed)
+            values["name"] = unseal(p.name_sealed) if p.name_sealed else ""  # erased (DP-9)
         rows.append([values.get(c.name) for c in spec.columns])
     return workbook_bytes(lambda wb: write_sheet(wb, spec, rows, validations=False))

@@ -68,7 +68,9 @@ def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
         and request.POST.get("reveal")
         and access.has_perm(user, "identity.view")
     ):
-        names = {p.pk: unseal(p.name_sealed) for p in participants}
+        names = {
+            p.pk: unseal(p.name_sealed) if p.name_sealed else _("(erased)") for p in participants
+        }
         audit.record(
             "identity.reveal",
             actor=user,

@@ -1,4 +1,4 @@
-"""`sauti civic import PATH --kind organisations|activities|participants --user USERNAME`, and templates.
+"""`sauti civic import PATH --kind organisations|activities|participants --user USERNAME`, templates, purge.
 
 The import runs as the named user, so their role and areas apply exactly as on the web page.
 Exit status 1 with one line per error (sheet, row, column) when anything is wrong; nothing imported.
@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from sauti.accounts.access import AccessDenied
 from sauti.accounts.models import User
 from sauti.civic import exports, imports
+from sauti.civic.services.retention import participant_names_purge
 
 
 class Command(BaseCommand):
@@ -28,11 +29,21 @@ class Command(BaseCommand):
         imp.add_argument("--kind", required=True, choices=imports.KINDS)
         imp.add_argument("--user", required=True, help="Username whose role and areas apply.")
         imp.add_argument("--dry-run", action="store_true", help="Check every row, import nothing.")
+        purge = sub.add_parser(
+            "purge", help="Erase participant names kept longer than the retention period."
+        )
+        purge.add_argument("--dry-run", action="store_true")
         tpl = sub.add_parser("template", help="Write a blank XLSX template.")
         tpl.add_argument("--kind", required=True, choices=imports.KINDS)
         tpl.add_argument("--out", type=Path, required=True)
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        if opts["action"] == "purge":
+            n = participant_names_purge(dry_run=opts["dry_run"])
+            self.stdout.write(
+                f"{'would erase' if opts['dry_run'] else 'erased'} the names of {n} participants"
+            )
+            return
         if opts["action"] == "template":
             opts["out"].write_bytes(exports.template_xlsx(opts["kind"]))
             self.stdout.write(f"template written to {opts['out']}")
