@@ -37,7 +37,9 @@ def units(db: None) -> dict[str, AdminUnit]:
     return {u.pcode: u for u in AdminUnit.objects.all()}
 
 
-def make_user(username: str, role: str, areas: list[str], *, two_factor: bool | None = None) -> User:
+def make_user(
+    username: str, role: str, areas: list[str], *, two_factor: bool | None = None
+) -> User:
     """A user with PASSWORD; two-factor marked enrolled where the role requires it (unless told)."""
     user = user_create(username, role, areas=areas, password=PASSWORD, check_password=False)
     if two_factor is None:

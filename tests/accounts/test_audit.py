@@ -15,8 +15,12 @@ pytestmark = pytest.mark.django_db
 
 def test_sign_in_and_failure_are_audited(analyst: User) -> None:
     client = Client()
-    client.post("/accounts/login/", {"username": "analyst", "password": "wrong"}, REMOTE_ADDR="10.0.0.7")
-    client.post("/accounts/login/", {"username": "analyst", "password": PASSWORD}, REMOTE_ADDR="10.0.0.7")
+    client.post(
+        "/accounts/login/", {"username": "analyst", "password": "wrong"}, REMOTE_ADDR="10.0.0.7"
+    )
+    client.post(
+        "/accounts/login/", {"username": "analyst", "password": PASSWORD}, REMOTE_ADDR="10.0.0.7"
+    )
     failed = AuditEvent.objects.get(action="auth.login_failed")
     assert failed.actor_username == "analyst" and failed.ip == "10.0.0.7" and failed.actor is None
     ok = AuditEvent.objects.get(action="auth.login")
@@ -25,7 +29,9 @@ def test_sign_in_and_failure_are_audited(analyst: User) -> None:
 
 def test_user_creation_is_audited_with_actor(admin_user: User) -> None:
     make_user("new.cla", "CLA", ["CF52"])
-    event = AuditEvent.objects.filter(action="user.create", object_id=str(User.objects.get(username="new.cla").pk)).get()
+    event = AuditEvent.objects.filter(
+        action="user.create", object_id=str(User.objects.get(username="new.cla").pk)
+    ).get()
     assert event.details == {"role": "CLA", "areas": ["CF52"]}
 
 
@@ -47,19 +53,25 @@ def test_database_refuses_raw_update(analyst: User) -> None:
     event = AuditEvent.objects.first()
     assert event is not None
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE accounts_auditevent SET summary = 'tampered' WHERE id = %s", [event.pk])
+        cursor.execute(
+            "UPDATE accounts_auditevent SET summary = 'tampered' WHERE id = %s", [event.pk]
+        )
     assert AuditEvent.objects.get(pk=event.pk).summary != "tampered"
 
 
 def test_database_refuses_raw_delete_on_postgresql(analyst: User) -> None:
     if connection.vendor != "postgresql":
-        pytest.skip("SQLite: deletion is refused by the application layer only (see migration 0002)")
+        pytest.skip(
+            "SQLite: deletion is refused by the application layer only (see migration 0002)"
+        )
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM accounts_auditevent")
     assert AuditEvent.objects.exists()
 
 
-def test_audit_page_for_admin_and_dpo_only(admin_user: User, dpo: User, analyst: User, units: dict[str, AdminUnit]) -> None:
+def test_audit_page_for_admin_and_dpo_only(
+    admin_user: User, dpo: User, analyst: User, units: dict[str, AdminUnit]
+) -> None:
     assert client_for(admin_user).get("/audit/").status_code == 200
     assert client_for(dpo).get("/audit/?action=user").status_code == 200
     assert client_for(analyst).get("/audit/").status_code == 403

@@ -21,11 +21,15 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def two_alerts(units: dict[str, AdminUnit]) -> tuple[Alert, Alert]:
     bria = alert_create("Hommes armés près de Bria", units["CF521"], threat_type="ARMED_MOVEMENT")
-    ndele = alert_create("Tension au marché de Ndélé", units["CF511"], threat_type="INTERCOMMUNAL_TENSION")
+    ndele = alert_create(
+        "Tension au marché de Ndélé", units["CF511"], threat_type="INTERCOMMUNAL_TENSION"
+    )
     return bria, ndele
 
 
-def test_pages_show_only_own_area(cla_bria: User, cla_ndele: User, two_alerts: tuple[Alert, Alert]) -> None:
+def test_pages_show_only_own_area(
+    cla_bria: User, cla_ndele: User, two_alerts: tuple[Alert, Alert]
+) -> None:
     bria, ndele = two_alerts
     page = client_for(cla_bria).get("/alerts/")
     assert bria.reference in page.content.decode() and ndele.reference not in page.content.decode()
@@ -37,7 +41,9 @@ def test_pages_show_only_own_area(cla_bria: User, cla_ndele: User, two_alerts: t
     assert client_for(cla_bria).get("/alerts/999999/").status_code == 404
 
 
-def test_api_shows_only_own_area(cla_bria: User, cla_ndele: User, two_alerts: tuple[Alert, Alert]) -> None:
+def test_api_shows_only_own_area(
+    cla_bria: User, cla_ndele: User, two_alerts: tuple[Alert, Alert]
+) -> None:
     bria, ndele = two_alerts
     for user, own, other in ((cla_bria, bria, ndele), (cla_ndele, ndele, bria)):
         headers = {"Authorization": f"Bearer {token_create(user)}"}
@@ -47,8 +53,10 @@ def test_api_shows_only_own_area(cla_bria: User, cla_ndele: User, two_alerts: tu
         assert Client().get(f"/api/v1/alerts/{other.id}", headers=headers).status_code == 404
 
 
-def test_export_contains_only_own_area(cla_bria: User, cla_ndele: User, two_alerts: tuple[Alert, Alert]) -> None:
-    bria, ndele = two_alerts
+def test_export_contains_only_own_area(
+    cla_bria: User, cla_ndele: User, two_alerts: tuple[Alert, Alert]
+) -> None:
+    bria, _ndele = two_alerts
     response = client_for(cla_bria).get("/alerts/export.csv")
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode())))
@@ -61,14 +69,18 @@ def test_country_scope_sees_everything_below(joc: User, two_alerts: tuple[Alert,
     assert {i["reference"] for i in listed["items"]} == {a.reference for a in two_alerts}
 
 
-def test_user_without_area_sees_nothing(units: dict[str, AdminUnit], two_alerts: tuple[Alert, Alert]) -> None:
+def test_user_without_area_sees_nothing(
+    units: dict[str, AdminUnit], two_alerts: tuple[Alert, Alert]
+) -> None:
     from tests.conftest import make_user
 
     nobody = make_user("no.area", "JOC_OFFICER", [])
     assert client_for(nobody).get("/api/v1/alerts").json()["items"] == []
 
 
-def test_role_without_permission_is_refused(units: dict[str, AdminUnit], two_alerts: tuple[Alert, Alert]) -> None:
+def test_role_without_permission_is_refused(
+    units: dict[str, AdminUnit], two_alerts: tuple[Alert, Alert]
+) -> None:
     from tests.conftest import make_user
 
     admin = make_user("admin.x", "ADMIN", ["CF"])  # administrators do not read alert content

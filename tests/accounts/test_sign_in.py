@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _login(client: Client, username: str, password: str = PASSWORD, ip: str = "10.1.1.1"):  # type: ignore[no-untyped-def]
-    return client.post("/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=ip)
+    return client.post(
+        "/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=ip
+    )
 
 
 def test_role_without_2fa_requirement_signs_in_with_password(units: dict[str, AdminUnit]) -> None:
@@ -53,7 +55,9 @@ def test_enrolled_user_needs_the_code(units: dict[str, AdminUnit]) -> None:
     User.objects.filter(pk=user.pk).update(totp_enabled=True)
     client = Client()
     response = _login(client, "dpo.x")
-    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/verify/")
+    assert response.status_code == 302 and response["Location"].startswith(
+        "/accounts/login/verify/"
+    )
     assert client.get("/").status_code == 302  # not signed in yet
     assert client.post("/accounts/login/verify/", {"code": "123456"}).status_code == 401
     code = pyotp.TOTP(secret).now()
@@ -88,19 +92,33 @@ def test_hostile_login_input(analyst: User) -> None:
     assert _login(client, "analyst\x00", "x").status_code in (200, 401)
     assert client.post("/accounts/login/", {}).status_code == 200
     assert client.get("/accounts/login/?next=https://evil.example/").status_code == 200
-    response = client.post("/accounts/login/", {"username": "analyst", "password": PASSWORD,
-                                                 "next": "https://evil.example/"})
+    response = client.post(
+        "/accounts/login/",
+        {"username": "analyst", "password": PASSWORD, "next": "https://evil.example/"},
+    )
     assert response["Location"] == "/"  # no open redirect
 
 
 def test_api_tokens(analyst: User) -> None:
     token = token_create(analyst)
     me = Client().get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
-    assert me.status_code == 200 and me.json() == {"username": "analyst", "role": "ANALYST", "areas": ["CF"]}
-    assert Client().get("/api/v1/me", headers={"Authorization": "Bearer sauti_wrong"}).status_code == 401
-    assert Client().get("/api/v1/me", headers={"Authorization": "Bearer " + "x" * 5000}).status_code == 401
+    assert me.status_code == 200 and me.json() == {
+        "username": "analyst",
+        "role": "ANALYST",
+        "areas": ["CF"],
+    }
+    assert (
+        Client().get("/api/v1/me", headers={"Authorization": "Bearer sauti_wrong"}).status_code
+        == 401
+    )
+    assert (
+        Client().get("/api/v1/me", headers={"Authorization": "Bearer " + "x" * 5000}).status_code
+        == 401
+    )
     analyst.api_tokens.update(revoked_at=timezone.now())
-    assert Client().get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert (
+        Client().get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    )
 
 
 def test_logout_is_post_only_and_audited(analyst: User) -> None:

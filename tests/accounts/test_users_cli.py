@@ -24,7 +24,18 @@ def run(*args: str) -> str:
 def test_add_with_password_file_then_sign_in(units: dict[str, AdminUnit], tmp_path: Path) -> None:
     password = tmp_path / "pw"
     password.write_text("a long demo passphrase 42\n")
-    out = run("add", "cla.x", "--role", "CLA", "--area", "CF52", "--area", "CF51", "--password-file", str(password))
+    out = run(
+        "add",
+        "cla.x",
+        "--role",
+        "CLA",
+        "--area",
+        "CF52",
+        "--area",
+        "CF51",
+        "--password-file",
+        str(password),
+    )
     assert "created cla.x (CLA)" in out
     user = User.objects.get(username="cla.x")
     assert sorted(user.scopes.values_list("admin_unit__pcode", flat=True)) == ["CF51", "CF52"]
@@ -40,7 +51,9 @@ def test_add_with_password_file_then_sign_in(units: dict[str, AdminUnit], tmp_pa
         (["token", "ghost"], "no user named 'ghost'"),
     ],
 )
-def test_bad_input_is_refused_and_changes_nothing(units: dict[str, AdminUnit], args: list[str], message: str) -> None:
+def test_bad_input_is_refused_and_changes_nothing(
+    units: dict[str, AdminUnit], args: list[str], message: str
+) -> None:
     before = User.objects.count()
     with pytest.raises((CommandError, SystemExit)) as info:
         run(*args)
@@ -69,5 +82,7 @@ def test_token_works_for_the_api(units: dict[str, AdminUnit]) -> None:
     response = Client().get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert response.json()["areas"] == ["CF43"]
     run("areas", "machine", "--area", "CF52")
-    assert Client().get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).json()["areas"] == ["CF52"]
+    assert Client().get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).json()[
+        "areas"
+    ] == ["CF52"]
     assert "machine\tANALYST\tCF52" in run("list")

@@ -52,8 +52,12 @@ def test_failing_job_retries_with_backoff_and_does_not_block_others() -> None:
     bad.refresh_from_db()
     good.refresh_from_db()
     assert good.status == Job.Status.DONE
-    assert bad.status == Job.Status.FAILED and bad.attempts == 1 and "gateway down" in bad.last_error
-    assert bad.run_after > timezone.now() + timedelta(seconds=3)  # backed off, not immediately retried
+    assert (
+        bad.status == Job.Status.FAILED and bad.attempts == 1 and "gateway down" in bad.last_error
+    )
+    assert bad.run_after > timezone.now() + timedelta(
+        seconds=3
+    )  # backed off, not immediately retried
     # Make it due again twice: the third failure gives up.
     for expected in (Job.Status.FAILED, Job.Status.DEAD):
         Job.objects.filter(pk=bad.pk).update(run_after=timezone.now())

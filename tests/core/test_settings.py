@@ -55,10 +55,18 @@ def test_choices(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _settings_error(tmp_path: Path, **overrides: str) -> str:
     """Import the settings in a fresh interpreter with the given environment; return stderr."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("SAUTI_", "DATABASE_URL", "SECRET_KEY"))}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SAUTI_", "DATABASE_URL", "SECRET_KEY"))
+    }
     environment.update({"SAUTI_DATA_DIR": str(tmp_path), **overrides})
     result = subprocess.run(
-        [sys.executable, "-c", "import sauti.settings"], env=environment, capture_output=True, text=True, check=False
+        [sys.executable, "-c", "import sauti.settings"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     return result.stderr if result.returncode else ""
 
@@ -70,14 +78,22 @@ def test_production_requires_secrets(tmp_path: Path) -> None:
 
 def test_production_requires_allowed_hosts(tmp_path: Path) -> None:
     err = _settings_error(
-        tmp_path, SAUTI_ENV="production", SECRET_KEY="x" * 50, SAUTI_SEAL_KEYS="k", SAUTI_LOOKUP_HASH_KEY="h"
+        tmp_path,
+        SAUTI_ENV="production",
+        SECRET_KEY="x" * 50,
+        SAUTI_SEAL_KEYS="k",
+        SAUTI_LOOKUP_HASH_KEY="h",
     )
     assert "SAUTI_ALLOWED_HOSTS is required" in err
 
 
 def test_bad_database_url_and_time_zone(tmp_path: Path) -> None:
-    assert "DATABASE_URL" in _settings_error(tmp_path, SAUTI_ENV="demo", DATABASE_URL="mysql://x@y/z")
-    assert "not a known time zone" in _settings_error(tmp_path, SAUTI_ENV="demo", SAUTI_TIME_ZONE="Mars/Olympus")
+    assert "DATABASE_URL" in _settings_error(
+        tmp_path, SAUTI_ENV="demo", DATABASE_URL="mysql://x@y/z"
+    )
+    assert "not a known time zone" in _settings_error(
+        tmp_path, SAUTI_ENV="demo", SAUTI_TIME_ZONE="Mars/Olympus"
+    )
     assert _settings_error(tmp_path, SAUTI_ENV="demo") == ""
 
 

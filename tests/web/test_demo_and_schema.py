@@ -33,17 +33,23 @@ def free_port() -> int:
 
 
 def test_openapi_schema_committed_and_current() -> None:
-    call_command("openapi", "--check", "--out", str(Path(__file__).parents[2] / "docs" / "openapi.json"))
+    call_command(
+        "openapi", "--check", "--out", str(Path(__file__).parents[2] / "docs" / "openapi.json")
+    )
 
 
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     data_dir = tmp_path_factory.mktemp("demo")
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    }
     env.update({"SAUTI_ENV": "demo", "PYTHONUNBUFFERED": "1"})
     cmd = [sys.executable, "-m", "sauti", "demo", "--port", str(port), "--data-dir", str(data_dir)]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     base = f"http://127.0.0.1:{port}"
     output: list[str] = []
     started = threading.Event()
@@ -84,18 +90,46 @@ def test_demo_serves_sign_in_schema_and_printed_sign_ins_work(demo_server) -> No
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(f"{base}/accounts/login/").read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-    body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": "analyst", "password": DEMO_PASSWORD})
-    home = opener.open(urllib.request.Request(f"{base}/accounts/login/", data=body.encode(), headers={"Referer": base}))
+    body = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "username": "analyst", "password": DEMO_PASSWORD}
+    )
+    home = opener.open(
+        urllib.request.Request(
+            f"{base}/accounts/login/", data=body.encode(), headers={"Referer": base}
+        )
+    )
     html = home.read().decode()
     assert home.url == f"{base}/" and 'data-count="alerts_total"' in html
-    total = int(re.search(r'data-count="alerts_total">([\d\s,.\u202f\xa0]+)<', html).group(1).strip().replace(",", "").replace("\u202f", "").replace("\xa0", "").replace(" ", ""))  # type: ignore[union-attr]
+    total = int(
+        re.search(r'data-count="alerts_total">([\d\s,.\u202f\xa0]+)<', html)
+        .group(1)
+        .strip()
+        .replace(",", "")
+        .replace("\u202f", "")
+        .replace("\xa0", "")
+        .replace(" ", "")
+    )  # type: ignore[union-attr]
     assert total > 0
 
 
 def test_demo_is_idempotent(demo_server) -> None:  # type: ignore[no-untyped-def]
     _, _, data_dir = demo_server
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    }
     env.update({"SAUTI_ENV": "demo", "SAUTI_DATA_DIR": str(data_dir)})
-    first = subprocess.run([sys.executable, "-m", "sauti", "demo_load"], env=env, capture_output=True, text=True, check=True)
-    second = subprocess.run([sys.executable, "-m", "sauti", "demo_load"], env=env, capture_output=True, text=True, check=True)
+    first = subprocess.run(
+        [sys.executable, "-m", "sauti", "demo_load"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    second = subprocess.run(
+        [sys.executable, "-m", "sauti", "demo_load"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert first.stdout == second.stdout and "alerts" in first.stdout

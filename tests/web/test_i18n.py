@@ -31,9 +31,13 @@ def test_catalogue_complete_and_compiled(po_path: Path) -> None:
     for entry in po.translated_entries():
         translations = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
         for text in translations:
-            assert set(PLACEHOLDER.findall(entry.msgid)) == set(PLACEHOLDER.findall(text)), entry.msgid
+            assert set(PLACEHOLDER.findall(entry.msgid)) == set(PLACEHOLDER.findall(text)), (
+                entry.msgid
+            )
         if not entry.msgid_plural and not entry.msgctxt:
-            assert compiled.gettext(entry.msgid) == entry.msgstr, f".mo is stale for {entry.msgid!r} in {po_path}"
+            assert compiled.gettext(entry.msgid) == entry.msgstr, (
+                f".mo is stale for {entry.msgid!r} in {po_path}"
+            )
 
 
 @pytest.mark.django_db
@@ -53,7 +57,11 @@ def test_mission_time_zone_and_french_dates(analyst) -> None:  # type: ignore[no
     from tests.conftest import client_for
 
     # 23:30 UTC on 31 December is 00:30 on 1 January in Bangui (UTC+1): stored UTC, shown local.
-    alert = alert_create("Test", AdminUnit.objects.get(pcode="CF521"), received_at=datetime(2025, 12, 31, 23, 30, tzinfo=UTC))
+    alert = alert_create(
+        "Test",
+        AdminUnit.objects.get(pcode="CF521"),
+        received_at=datetime(2025, 12, 31, 23, 30, tzinfo=UTC),
+    )
     client = client_for(analyst)
     client.cookies["django_language"] = "fr"
     html = client.get(f"/alerts/{alert.id}/").content.decode()

@@ -14,7 +14,14 @@ pytestmark = pytest.mark.django_db
 
 # Pages and endpoints anyone may reach. Gateway webhooks authenticate by signature, not session,
 # and are checked separately in tests/channels.
-PUBLIC = {"health", "accounts:login", "accounts:login_verify", "set_language", "javascript-catalog", "api:openapi-json"}
+PUBLIC = {
+    "health",
+    "accounts:login",
+    "accounts:login_verify",
+    "set_language",
+    "javascript-catalog",
+    "api:openapi-json",
+}
 SAMPLE = {"int": "1", "str": "x", "slug": "x", "path": "x", "uuid": str(uuid.uuid4())}
 
 
@@ -25,7 +32,9 @@ def iter_urls(patterns: list, prefix: str = "", namespace: str = "") -> Iterator
             ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
             yield from iter_urls(pattern.url_patterns, prefix + route, ns)
         elif isinstance(pattern, URLPattern):
-            path = re.sub(r"<(?:(\w+):)?\w+>", lambda m: SAMPLE.get(m.group(1) or "str", "x"), prefix + route)
+            path = re.sub(
+                r"<(?:(\w+):)?\w+>", lambda m: SAMPLE.get(m.group(1) or "str", "x"), prefix + route
+            )
             yield "/" + path, f"{namespace}{pattern.name}" if pattern.name else path
 
 
@@ -49,7 +58,9 @@ def test_anonymous_is_refused(path: str, name: str) -> None:
     client = Client()
     for method in ("get", "post"):
         response = getattr(client, method)(path)
-        assert refused(response), f"{method.upper()} {path} ({name}) answered {response.status_code} to anonymous"
+        assert refused(response), (
+            f"{method.upper()} {path} ({name}) answered {response.status_code} to anonymous"
+        )
 
 
 @pytest.mark.parametrize(("path", "name"), [u for u in ALL_URLS if u[1] in PUBLIC])
