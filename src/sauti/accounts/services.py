@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import Any
 
 import pyotp
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -18,7 +20,17 @@ from sauti.accounts import audit
 from sauti.accounts.models import ApiToken, AreaScope, AuditEvent, User
 from sauti.accounts.roles import Role
 from sauti.core.crypto import seal, unseal
-from sauti.places.selectors import admin_units_by_pcodes
+
+
+def admin_units_by_pcodes(pcodes: list[str]) -> tuple[list[Any], list[str]]:
+    """Admin units for P-codes, and the P-codes not found.
+
+    Looked up through the app registry: the gazetteer app depends on accounts (for access and
+    audit), so accounts must not import it."""
+    admin_unit = apps.get_model("places", "AdminUnit")
+    found = {u.pcode: u for u in admin_unit.objects.filter(pcode__in=pcodes)}
+    return [found[p] for p in pcodes if p in found], [p for p in pcodes if p not in found]
+
 
 TOKEN_PREFIX = "sauti_"  # noqa: S105 - a prefix, not a secret
 
