@@ -350,3 +350,51 @@ def test_authority_history_page(demo_data: None, analyst) -> None:
         page.count("data-participation") == 1
         and "Chef" not in page.split("<main")[1].split("Trainings")[0]
     )
+
+
+def test_network_membership_and_status_and_engagement_from_the_pages(
+    units: dict, cla_bria, cla_ndele
+) -> None:
+    import datetime as dt
+
+    from sauti.civic import services
+
+    net = services.network_create(
+        ref="N", name="Obs", kind="OBSERVATORY", admin_unit=units["CF52"], min_members=2
+    )
+    orgs = [
+        services.organisation_create(
+            ref=f"O{i}", name=f"O{i}", kind="ASSOCIATION", admin_unit=units["CF521"]
+        )
+        for i in range(2)
+    ]
+    far = services.organisation_create(
+        ref="FAR", name="Far", kind="ASSOCIATION", admin_unit=units["CF511"]
+    )
+    client = client_for(cla_bria)
+    url = f"/civic/networks/{net.pk}/update"
+    client.post(url, {"action": "join", "organisation": orgs[0].pk, "date": "2026-01-01"})
+    client.post(url, {"action": "status", "status": "ACTIVE"})  # refused: 1 member, 2 needed
+    net.refresh_from_db()
+    assert net.status == "FORMING"
+    client.post(url, {"action": "join", "organisation": orgs[1].pk, "date": "2026-01-02"})
+    client.post(
+        url, {"action": "join", "organisation": far.pk}
+    )  # out of this CLA's areas: not added
+    client.post(url, {"action": "status", "status": "ACTIVE"})
+    net.refresh_from_db()
+    assert net.status == "ACTIVE" and net.memberships.count() == 2
+    m = net.memberships.get(organisation=orgs[0])
+    client.post(url, {"action": "leave", "membership": m.pk, "date": "2026-03-01"})
+    m.refresh_from_db()
+    assert m.left_on == dt.date(2026, 3, 1)
+    assert (
+        client_for(cla_ndele).post(url, {"action": "status", "status": "INACTIVE"}).status_code
+        == 404
+    )
+    client.post(f"/civic/organisations/{orgs[1].pk}/engagement", {"engagement": "PROFILED"})
+    client.post(
+        f"/civic/organisations/{orgs[1].pk}/engagement", {"engagement": "PARTNER"}
+    )  # skipping: refused
+    orgs[1].refresh_from_db()
+    assert orgs[1].engagement == "PROFILED"

@@ -52,5 +52,11 @@ urlpatterns += [
         "authorities/<int:authority_id>/", organisations.authority_detail, name="authority_detail"
     ),
     path("cvr/new/", misc.cvr_create, name="cvr_create"),
+    path("networks/<int:network_id>/update", organisations.network_update, name="network_update"),
+    path(
+        "organisations/<int:org_id>/engagement",
+        organisations.organisation_engagement,
+        name="organisation_engagement",
+    ),
     path("cvr/<int:project_id>/update", misc.cvr_update, name="cvr_update"),
 ]

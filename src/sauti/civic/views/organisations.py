@@ -20,7 +20,7 @@ from sauti.civic import choices as c
 from sauti.civic import selectors, services
 from sauti.civic.forms import OrganisationForm, SupportForm
 from sauti.civic.models import Organisation
-from sauti.civic.views.common import page_of, query_without_page, scope_units, user_of
+from sauti.civic.views.common import page_of, parse_date, query_without_page, scope_units, user_of
 
 
 @login_required
@@ -96,6 +96,8 @@ def organisation_detail(request: HttpRequest, org_id: int) -> HttpResponse:
             "can_edit": access.has_perm(user, "civic.edit"),
             "revealed": {},
             "support_form": SupportForm(),
+            "next_engagement": sorted(c.ENGAGEMENT_TRANSITIONS.get(org.engagement, set())),
+            "engagement_labels": dict(c.Engagement.choices),
         },
     )
 
@@ -146,6 +148,11 @@ def network_detail(request: HttpRequest, network_id: int) -> HttpResponse:
             "members": selectors.network_members(network, user),
             # Agreements this observatory reports on (agreements app, reverse relation).
             "agreements": list(network.agreements.all()),
+            "can_edit": access.has_perm(user, "civic.edit"),
+            "next_statuses": sorted(c.NETWORK_TRANSITIONS.get(network.status, set())),
+            "candidates": selectors.organisations_visible_to(user).exclude(
+                memberships__network=network, memberships__left_on__isnull=True
+            ),
         },
     )
 
@@ -269,3 +276,46 @@ def authority_detail(request: HttpRequest, authority_id: int) -> HttpResponse:
         "civic/authority_detail.html",
         {"authority": authority, "participations": participations},
     )
+
+
+@login_required
+@require_POST
+def network_update(request: HttpRequest, network_id: int) -> HttpResponse:
+    """From the network page: add a member, end a membership, or change the network's status."""
+    user = user_of(request)
+    access.require(user, "civic.edit")
+    network = selectors.network_get(user, network_id)
+    action = request.POST.get("action")
+    on = parse_date(request.POST.get("date")) or timezone.localdate()
+    try:
+        if action == "join":
+            org = selectors.organisation_get(user, int(request.POST.get("organisation") or 0))
+            services.membership_add(network, org, joined_on=on, actor=user)
+        elif action == "leave":
+            membership = network.memberships.filter(
+                pk=int(request.POST.get("membership") or 0)
+            ).first()
+            if membership is None:
+                raise services.CivicError(_("Unknown membership."))
+            services.membership_end(membership, left_on=on, actor=user)
+        elif action == "status":
+            services.network_set_status(network, request.POST.get("status", ""), actor=user)
+        else:
+            raise services.CivicError(_("Unknown change."))
+        messages.success(request, _("Saved."))
+    except (services.TransitionError, services.CivicError, ValueError) as exc:
+        messages.error(request, str(exc))
+    return redirect("civic:network_detail", network_id=network.pk)
+
+
+@login_required
+@require_POST
+def organisation_engagement(request: HttpRequest, org_id: int) -> HttpResponse:
+    user = user_of(request)
+    access.require(user, "civic.edit")
+    org = selectors.organisation_get(user, org_id)
+    try:
+        services.organisation_set_engagement(org, request.POST.get("engagement", ""), actor=user)
+    except services.TransitionError as exc:
+        messages.error(request, str(exc))
+    return redirect("civic:organisation_detail", org_id=org.pk)
