@@ -176,3 +176,24 @@ def percentile(values: list[float], q: float) -> float:
         return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def count_pending(env: dict[str, str]) -> int:
+    """Processing jobs not done yet, read straight from the database (no Django start-up)."""
+    sql = (
+        "SELECT COUNT(*) FROM core_job WHERE name = 'channels.process_inbound' AND status <> 'DONE'"
+    )
+    if env.get("DATABASE_URL"):
+        import psycopg
+
+        with psycopg.connect(env["DATABASE_URL"]) as conn:
+            row = conn.execute(sql).fetchone()
+    else:
+        import sqlite3
+
+        conn = sqlite3.connect(Path(env["SAUTI_DATA_DIR"]) / "sauti.sqlite3", timeout=20)
+        try:
+            row = conn.execute(sql).fetchone()
+        finally:
+            conn.close()
+    return int(row[0]) if row else 0

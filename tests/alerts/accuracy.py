@@ -16,6 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 DATA = Path(__file__).parent / "data" / "labelled.tsv"
+HELDOUT = Path(__file__).parent / "data" / "heldout.tsv"
 NOW = datetime(2026, 3, 18, 9, 30, tzinfo=ZoneInfo("Africa/Bangui"))  # a Wednesday
 COUNT_KEYS = ("killed", "injured", "abducted", "displaced")
 FIELDS = ("threat_type", "place", "time", "actors", *COUNT_KEYS, "counts (all four)", "language")
@@ -97,10 +98,14 @@ def main(argv: list[str]) -> int:
 
     django.setup()
     scores, errors, n = evaluate(load())
-    print(f"Parser accuracy on {n} labelled messages ({DATA.name})\n")
-    print("| Field | Accuracy |\n|---|---|")
+    held, held_errors, m = evaluate(load(HELDOUT))
+    print(f"Parser accuracy: tuning set {DATA.name} ({n} messages), held-out set {HELDOUT.name} ({m})\n")
+    print("| Field | Tuning set | Held-out set |\n|---|---|---|")
     for field, score in scores.items():
-        print(f"| {field} | {score:.1%} |")
+        print(f"| {field} | {score:.1%} | {held[field]:.1%} |")
+    if len(argv) > 1 and argv[1] == "--heldout-errors":
+        errors = held_errors
+        argv = [argv[0], "--errors", *argv[2:]]
     if len(argv) > 1 and argv[1] == "--errors":
         field = argv[2] if len(argv) > 2 else "threat_type"
         print(f"\nErrors on {field}:")

@@ -185,3 +185,22 @@ def test_suspended_reporter_alert_kept_but_no_sms(client, generic_channel, netwo
     )
     assert Alert.objects.count() == 1
     assert OutboundMessage.objects.get().status == "SUPPRESSED"
+
+
+def test_deferred_mode_answers_after_raw_store_and_worker_creates_alert(
+    client, generic_channel, monkeypatch
+):
+    from sauti.channels import conf
+
+    monkeypatch.setattr(conf, "INLINE", False)
+    monkeypatch.setattr("sauti.channels.gateways.generic.http_post", lambda *a, **k: {"id": "g1"})
+    response = post_generic(
+        client,
+        generic_channel,
+        {"from": "+23675000061", "text": "attaque en cours à Ndah", "id": "d1"},
+    )
+    assert response.status_code == 200 and response.json()["state"] == "STORED"
+    assert Alert.objects.count() == 0
+    run_pending()
+    assert InboundMessage.objects.get().alert.threat_type == "ARMED_ATTACK_ONGOING"
+    assert OutboundMessage.objects.filter(purpose="ACK").count() == 1

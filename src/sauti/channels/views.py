@@ -99,7 +99,7 @@ def webhook(request: HttpRequest, channel_uuid: uuid.UUID) -> HttpResponse:
     }
     stored = services.inbound_store(channel, value, raw=raw)
     message = stored.message
-    if stored.created:
+    if stored.created and conf.INLINE:
         message = services.inbound_process_safely(message.pk, message) or message
     result = services.inbound_result(message)
     result["duplicate"] = not stored.created
