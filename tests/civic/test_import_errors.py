@@ -296,3 +296,27 @@ def test_cli_import_and_errors(importer, tmp_path) -> None:
     assert "imported: 1 organisations" in out.getvalue()
     with pytest.raises(CommandError, match="no active user"):
         call_command("civic", "import", str(good), "--kind", "organisations", "--user", "nobody")
+
+
+def test_exported_text_is_never_a_formula(importer, units: dict) -> None:
+    from openpyxl import load_workbook
+
+    from sauti.civic import services
+    from sauti.civic.exports import organisations_xlsx
+    from sauti.civic.models import Organisation as Org
+
+    services.organisation_create(
+        ref="EVIL",
+        name='=HYPERLINK("http://x.example","clic")',
+        kind="ASSOCIATION",
+        admin_unit=units["CF521"],
+    )
+    data = organisations_xlsx(Org.objects.all(), [], include_identity=False)
+    ws = load_workbook(io.BytesIO(data))["organisations"]
+    cell = next(
+        c
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and "HYPERLINK" in c.value
+    )
+    assert cell.data_type == "s"

@@ -241,6 +241,15 @@ def test_templates_and_exports_are_xlsx(demo_data: None, cla_bria, analyst) -> N
         for c in next(load_workbook(io.BytesIO(analyst_export.content))["participants"].iter_rows())
     ]
     assert "name" not in header and "participant_id" in header
+    orgs = load_workbook(
+        io.BytesIO(client_for(analyst).get("/civic/export/organisations.xlsx").content)
+    )
+    org_header = [c.value for c in next(orgs["organisations"].iter_rows())]
+    assert (
+        "name" in org_header
+        and "contact_name" not in org_header
+        and "contact_phone" not in org_header
+    )
     cla_export = client_for(cla_bria).get("/civic/export/organisations.xlsx")
     ws = load_workbook(io.BytesIO(cla_export.content))["organisations"]
     values = [c.value for row in ws.iter_rows() for c in row]

@@ -204,6 +204,11 @@ def test_exports_are_scoped(two_areas: dict, cla_bria, cla_ndele) -> None:
             values = " ".join(str(c.value) for ws in wb for row in ws.iter_rows() for c in row)
             assert theirs not in values, kind
             assert mine in values, kind
+        orgs = load_workbook(io.BytesIO(client.get("/civic/export/organisations.xlsx").content))[
+            "organisations"
+        ]
+        header = [c.value for c in next(orgs.iter_rows())]
+        assert "name" in header and ("contact_name" in header) is True  # CLAs hold identity.view
 
 
 def test_map_features_are_scoped(two_areas: dict, units: dict, cla_bria) -> None:

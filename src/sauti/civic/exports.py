@@ -23,7 +23,8 @@ from sauti.civic.services.activities import grid_column, role_column
 from sauti.civic.xlsx import Column, Sheet, workbook_bytes, write_readme, write_sheet
 from sauti.core.crypto import unseal
 
-SEALED_COLUMNS = {"contact_name", "contact_phone", "name"}
+# Sealed columns per sheet: an organisation's name is public, a participant's is not.
+SEALED_COLUMNS = {"organisations": {"contact_name", "contact_phone"}, "participants": {"name"}}
 
 NOTES = {
     "organisations": [
@@ -71,9 +72,8 @@ def template_xlsx(kind: str) -> bytes:
 def _without_sealed(spec: Sheet, include_identity: bool) -> Sheet:
     if include_identity:
         return spec
-    return Sheet(
-        spec.name, [c for c in spec.columns if c.name not in SEALED_COLUMNS], spec.required
-    )
+    sealed = SEALED_COLUMNS.get(spec.name, set())
+    return Sheet(spec.name, [c for c in spec.columns if c.name not in sealed], spec.required)
 
 
 def organisations_xlsx(

@@ -261,6 +261,10 @@ def write_sheet(
     ws.freeze_panes = "A2"
     for row in rows or []:
         ws.append(row)
+        # Text typed by people is never a formula in our exports (spreadsheet formula injection).
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
 
 
 def write_readme(wb: Workbook, title: str, sheets: list[Sheet], notes: list[str]) -> None:
