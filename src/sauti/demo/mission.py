@@ -143,8 +143,12 @@ def load(alert_count: int = 160) -> dict[str, Any]:
     from sauti.civic.demo import load as load_civic
 
     civic = load_civic()
+    from sauti.channels.demo import load as load_intake
+
+    intake = load_intake()
     return {
         **civic,
+        **intake,
         "admin units": AdminUnit.objects.count(),
         "users": User.objects.count(),
         "alerts": Alert.objects.count(),
