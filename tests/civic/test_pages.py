@@ -407,3 +407,16 @@ def test_network_membership_and_status_and_engagement_from_the_pages(
     )  # skipping: refused
     orgs[1].refresh_from_db()
     assert orgs[1].engagement == "PROFILED"
+
+
+def test_activities_export_reads_back_through_the_import(demo_data: None, analyst) -> None:
+    """Exports use the import columns: a handover file rebuilds the same figures (DP-13)."""
+    from sauti.civic import imports, selectors
+
+    before = selectors.civic_summary(analyst)["participants"]
+    data = client_for(analyst).get("/civic/export/activities.xlsx").content
+    Activity.objects.all().delete()
+    importer = make_user("ca.handover", "CA_OFFICER", ["CF"])
+    imports.import_workbook("activities", data, importer)
+    after = selectors.civic_summary(analyst)["participants"]
+    assert after == before and after["total"] > 0
