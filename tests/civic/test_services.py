@@ -185,3 +185,25 @@ def test_contacts_are_sealed_and_audit_has_no_names(units: dict) -> None:
     assert unseal(contact.phone_sealed) == "+23670112233"
     for event in AuditEvent.objects.all():
         assert "Mariam" not in event.summary and "Mariam" not in str(event.details)
+
+
+def test_authorities_batch_upsert_links_the_same_person(units: dict) -> None:
+    from sauti.civic.models import TraditionalAuthority
+
+    first = services.authorities_upsert_many(
+        [
+            {"name": "Chef Un", "title": "SULTAN", "sex": "M"},
+            {"name": "Cheffe Deux", "title": "MAYOR", "sex": "F"},
+        ],
+        admin_unit=units["CF521"],
+    )
+    again = services.authorities_upsert_many(
+        [{"name": "  chef   UN ", "title": "SULTAN", "sex": "M"}], admin_unit=units["CF521"]
+    )
+    assert again[0].pk == first[0].pk and TraditionalAuthority.objects.count() == 2
+    assert (
+        services.authority_upsert(
+            name="Chef Un", title="SULTAN", sex="M", admin_unit=units["CF521"]
+        ).pk
+        == first[0].pk
+    )

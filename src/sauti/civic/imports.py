@@ -426,20 +426,33 @@ def _participants(user: User, wb: Any, errors: list[RowError], dry: bool) -> dic
     by_activity: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         v = dict(row.values)
-        activity = activities[v["activity_ref"]]
         v["organisation"] = orgs.get(v.pop("organisation_ref") or "")
-        title = v.pop("authority_title")
-        recognised = v.pop("recognised_by_state")
-        if title:
-            v["authority"] = services.authority_upsert(
-                name=v["name"],
-                title=title,
-                sex=v["sex"],
-                admin_unit=activity.admin_unit,
-                recognised_by_state=bool(recognised),
+        by_activity[v.pop("activity_ref")].append(v)
+    for ref, people in by_activity.items():
+        # Chiefs and officials join the authorities register of the activity's area (one batch).
+        named = [p for p in people if p.get("authority_title")]
+        linked = (
+            services.authorities_upsert_many(
+                [
+                    {
+                        "name": p["name"],
+                        "title": p["authority_title"],
+                        "sex": p["sex"],
+                        "recognised_by_state": p.get("recognised_by_state"),
+                    }
+                    for p in named
+                ],
+                admin_unit=activities[ref].admin_unit,
                 actor=user,
             )
-        by_activity[v.pop("activity_ref")].append(v)
+            if named
+            else []
+        )
+        for person, authority in zip(named, linked, strict=True):
+            person["authority"] = authority
+        for person in people:
+            person.pop("authority_title", None)
+            person.pop("recognised_by_state", None)
     for ref, people in by_activity.items():
         services.activity_add_participants(activities[ref], people, actor=user)
     return {"participants": len(rows), "activities": len(by_activity)}

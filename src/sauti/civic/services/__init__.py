@@ -30,6 +30,7 @@ from sauti.civic.services.dialogue import (
     dialogue_set_stage,
 )
 from sauti.civic.services.organisations import (
+    authorities_upsert_many,
     authority_upsert,
     contact_add,
     contact_reveal,
@@ -54,6 +55,7 @@ __all__ = [
     "activity_set_status",
     "aggregate_columns",
     "aggregate_errors",
+    "authorities_upsert_many",
     "authority_upsert",
     "commitment_add",
     "commitment_follow_up",

@@ -316,3 +316,47 @@ def authority_upsert(
             "object.create", actor=actor, obj=authority, summary=f"authority {title} recorded"
         )
     return authority
+
+
+def authorities_upsert_many(
+    people: list[dict[str, Any]], *, admin_unit: AdminUnit, actor: User | None = None
+) -> list[TraditionalAuthority]:
+    """``authority_upsert`` for a whole list in a few queries (imports of long training lists);
+    each person: name, title, sex, recognised_by_state. One audit event for all new records."""
+    keys = [person_hash(p["name"]) for p in people]
+    for p in people:
+        _check_choice(p["title"], c.AuthorityTitle, _("title"))
+        _check_choice(p["sex"], c.Sex, _("sex"))
+    found = {
+        a.person_hash: a
+        for a in TraditionalAuthority.objects.filter(person_hash__in=keys, admin_unit=admin_unit)
+    }
+    new: dict[str, TraditionalAuthority] = {}
+    for key, p in zip(keys, people, strict=True):
+        if key not in found and key not in new:
+            new[key] = TraditionalAuthority(
+                name_sealed=seal(p["name"].strip()),
+                person_hash=key,
+                title=p["title"],
+                sex=p["sex"],
+                admin_unit=admin_unit,
+                recognised_by_state=bool(p.get("recognised_by_state")),
+            )
+    if new:
+        TraditionalAuthority.objects.bulk_create(new.values())
+        found.update(
+            {
+                a.person_hash: a
+                for a in TraditionalAuthority.objects.filter(
+                    person_hash__in=list(new), admin_unit=admin_unit
+                )
+            }
+        )
+        audit.record(
+            "object.create",
+            actor=actor,
+            object_type="civic.traditionalauthority",
+            summary=f"{len(new)} authorities recorded in {admin_unit.pcode}",
+            details={"count": len(new)},
+        )
+    return [found[k] for k in keys]
