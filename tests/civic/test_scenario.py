@@ -204,6 +204,7 @@ def test_pages_report_the_same_figures(imported: None, analyst) -> None:
     authorities = client.get("/civic/authorities/").content.decode()
     assert 'data-count="chiefs_trained">329<' in authorities
     assert "90 women, 239 men" in authorities
+    assert "By title and sex" in authorities  # the 149 named chiefs of the register, by title
     activities = client.get("/civic/activities/?kind=TRAINING").content.decode()
     assert "data-total>329<" in activities
     networks = client.get("/civic/networks/?kind=OBSERVATORY").content.decode()

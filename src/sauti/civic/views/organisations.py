@@ -167,7 +167,9 @@ def authority_list(request: HttpRequest) -> HttpResponse:
     )
     by_sex: Counter[str] = Counter()
     trained_by_sex: Counter[str] = Counter()
-    for sex, trainings in authorities.values_list("sex", "trainings"):  # type: ignore[misc]
+    by_title: dict[str, Counter[str]] = {}
+    for sex, trainings, title in authorities.values_list("sex", "trainings", "title"):  # type: ignore[misc]
+        by_title.setdefault(title, Counter())[sex] += 1
         by_sex[sex] += 1
         if trainings:
             trained_by_sex[sex] += 1
@@ -182,6 +184,9 @@ def authority_list(request: HttpRequest) -> HttpResponse:
             "sexes": c.Sex.choices,
             "units": scope_units(user),
             "by_sex": by_sex,
+            "by_title": [
+                (str(dict(c.AuthorityTitle.choices)[t]), n) for t, n in sorted(by_title.items())
+            ],
             "trained_by_sex": trained_by_sex,
             "total": authorities.count(),
             "chiefs_trained": selectors.chiefs_trained(user),
