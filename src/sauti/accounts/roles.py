@@ -55,10 +55,16 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "users.manage": frozenset({R.ADMIN}),
     "jobs.view": frozenset({R.ADMIN}),
     # Civil society, authorities, activities, dialogues, CVR (civic) and peace agreements.
-    "civic.view": frozenset(_FIELD_STAFF | {R.PA_OFFICER, R.DDR_OFFICER, R.ANALYST, R.WPA, R.DPO_FOCAL, R.ADMIN}),
+    "civic.view": frozenset(
+        _FIELD_STAFF | {R.PA_OFFICER, R.DDR_OFFICER, R.ANALYST, R.WPA, R.DPO_FOCAL, R.ADMIN}
+    ),
     "civic.edit": frozenset({R.CLA, R.CA_OFFICER, R.POC_OFFICER, R.PA_OFFICER, R.DDR_OFFICER}),
-    "civic.export": frozenset({R.CLA, R.CA_OFFICER, R.POC_OFFICER, R.PA_OFFICER, R.DDR_OFFICER, R.ANALYST}),
-    "agreements.view": frozenset(_FIELD_STAFF | {R.PA_OFFICER, R.DDR_OFFICER, R.ANALYST, R.DPO_FOCAL, R.ADMIN}),
+    "civic.export": frozenset(
+        {R.CLA, R.CA_OFFICER, R.POC_OFFICER, R.PA_OFFICER, R.DDR_OFFICER, R.ANALYST}
+    ),
+    "agreements.view": frozenset(
+        _FIELD_STAFF | {R.PA_OFFICER, R.DDR_OFFICER, R.ANALYST, R.DPO_FOCAL, R.ADMIN}
+    ),
     "agreements.edit": frozenset({R.CA_OFFICER, R.PA_OFFICER}),
 }
 
