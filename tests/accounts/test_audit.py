@@ -83,3 +83,10 @@ def test_no_write_method_on_audit_page(admin_user: User) -> None:
     client = client_for(admin_user)
     for method in ("post", "put", "patch", "delete"):
         assert getattr(client, method)("/audit/").status_code in (403, 405)
+
+
+def test_audit_pages_keep_the_filter(admin_user: User) -> None:
+    for i in range(60):
+        make_user(f"bulk{i}", "ANALYST", ["CF"])
+    html = client_for(admin_user).get("/audit/?action=user.create").content.decode()
+    assert "?action=user.create&amp;page=2" in html
