@@ -91,6 +91,9 @@ def _register_routers() -> None:
     from sauti.agreements.api import router as agreements_router
 
     api.add_router("/agreements", agreements_router)
+    from sauti.warning.api import router as warning_router
+
+    api.add_router("/warning", warning_router)
 
 
 _register_routers()

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "sauti.channels",
     "sauti.civic",
     "sauti.agreements",
+    "sauti.warning",
     "sauti.web",
 ]
 

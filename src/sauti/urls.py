@@ -16,6 +16,7 @@ urlpatterns = [
     path("places/", include("sauti.places.urls")),
     path("civic/", include("sauti.civic.urls")),
     path("agreements/", include("sauti.agreements.urls")),
+    path("warning/", include("sauti.warning.urls")),
     path("channels/", include("sauti.channels.urls")),
     path("hooks/", include((hook_urlpatterns, "hooks"))),
     path("api/v1/", api.urls),

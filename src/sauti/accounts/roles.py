@@ -66,6 +66,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
         _FIELD_STAFF | {R.PA_OFFICER, R.DDR_OFFICER, R.ANALYST, R.DPO_FOCAL, R.ADMIN}
     ),
     "agreements.edit": frozenset({R.CA_OFFICER, R.PA_OFFICER}),
+    # Early warning: flags, risk levels and maps; overrides and hotspot tiers; event imports.
+    "warning.view": frozenset(
+        _FIELD_STAFF | {R.RESPONDER_UNIT, R.PA_OFFICER, R.ANALYST, R.HR_OFFICER, R.ADMIN}
+    ),
+    "warning.override": frozenset({R.CA_OFFICER, R.POC_OFFICER, R.JOC_OFFICER}),
+    "warning.import": frozenset({R.ANALYST, R.ADMIN}),
 }
 
 

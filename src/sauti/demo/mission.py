@@ -146,9 +146,13 @@ def load(alert_count: int = 160) -> dict[str, Any]:
     from sauti.channels.demo import load as load_intake
 
     intake = load_intake()
+    from sauti.warning.demo import load as load_warning
+
+    warning = load_warning()  # after the alerts: a burst in Ndélé that the detector flags
     return {
         **civic,
         **intake,
+        **warning,
         "admin units": AdminUnit.objects.count(),
         "users": User.objects.count(),
         "alerts": Alert.objects.count(),

@@ -19,6 +19,7 @@ SECTIONS = [
     (_("Reporters"), "channels:reporter_list", "reporters.view"),
     (_("Civil society"), "civic:home", "civic.view"),
     (_("Peace agreements"), "agreements:list", "agreements.view"),
+    (_("Early warning"), "warning:home", "warning.view"),
     (_("Audit log"), "audit_log", "audit.view"),
 ]
 
