@@ -157,7 +157,9 @@ def deferred(
             time.sleep(0.1)
         drained = time.monotonic() - began
         open_ = open_loop(port, channel, "intake", args.seconds, args.rate, "do")
-        time.sleep(2.0)
+        settle = time.monotonic()
+        while count_pending(env) > 0 and time.monotonic() - settle < 120:
+            time.sleep(0.1)
         lag = django_eval(env, LAG % "do-")
     finally:
         for proc in [server, *workers]:
@@ -199,6 +201,10 @@ def run_db(kind: str, args: argparse.Namespace, port: int) -> dict[str, Any]:
     result["ratio"] = result["intake_closed"]["per_second"] / base
     result["deferred_ratio"] = result["deferred"]["accepted"]["per_second"] / base
     return result
+
+
+def _ms(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0f}"
 
 
 def main() -> int:
@@ -248,7 +254,8 @@ def main() -> int:
         print(
             f"| {kind} | deferred (2xx after raw commit; workers make the alert) | {d['accepted']['per_second']:.0f} | "
             f"{r['deferred_ratio']:.0%} | {d['open']['p50_ms']:.1f} / {d['open']['p99_ms']:.1f} "
-            f"(alert lag {lag['lag_p50_ms'] or 0:.0f} / {lag['lag_p99_ms'] or 0:.0f}) | {d['alerts_per_second']:.0f} | "
+            f"(alert lag {_ms(lag['lag_p50_ms'])} / {_ms(lag['lag_p99_ms'])}, {lag['alerts']} alerts) | "
+            f"{d['alerts_per_second']:.0f} | "
             f"{d['accepted']['errors'] + d['open']['errors']} |"
         )
     return 0
