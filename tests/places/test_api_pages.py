@@ -34,10 +34,19 @@ def test_resolve_api_shape(gazetteer: Path, cla) -> None:  # type: ignore[no-unt
         "place",
         "admin",
         "candidates",
+        "point",
+        "offset",
     }
     assert data["status"] == "resolved" and data["place"]["name"] == "Bria"
     assert data["place"]["pcode"] == "CF521" and data["precision"] == "NEAR_LOCALITY"
     assert [a["pcode"] for a in data["admin"]] == ["CF", "CF52", "CF521"]
+    assert data["point"] == {"lat": 6.54, "lon": 21.99} and data["offset"] is None
+
+
+def test_resolve_api_reports_a_stated_offset(gazetteer: Path, cla) -> None:  # type: ignore[no-untyped-def]
+    data = client_for(cla).get(URL, {"q": "à 10 km au sud de Bria"}).json()
+    assert data["offset"] == {"km": 10.0, "bearing": 180, "anchor": "Bria", "along_road_to": None}
+    assert data["point"]["lat"] < 6.54 and data["precision"] == "NEAR_LOCALITY"
 
 
 def test_resolve_api_uses_the_callers_area_for_homonyms(gazetteer: Path, cla) -> None:  # type: ignore[no-untyped-def]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sauti.places.normalise import clean_mention, normalise
+from sauti.places.normalise import clean_mention, normalise, parse_offset
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,32 @@ def test_clean_mention_strips_locatives_and_splits_hints(
 
 def test_clean_mention_keeps_the_name_when_it_is_only_locative_words() -> None:
     assert clean_mention("Centre Ville").wholes[0] == "centre ville"
+
+
+@pytest.mark.parametrize(
+    ("text", "km", "bearing", "anchor", "road"),
+    [
+        ("à 10 km au nord-est de Bria", 10.0, 45.0, "bria", False),
+        ("à 4,5 km à l'ouest de Bambari", 4.5, 270.0, "bambari", False),
+        ("Obo - Djemah road (45 km north of Obo)", 45.0, 0.0, "obo", True),
+        ("Sibut - Dekoa road 60 km from Sibut", 60.0, None, "sibut", True),
+        ("Birao town (4 km north of)", 4.0, 0.0, "", False),
+        ("12 miles south of Juba", 19.308, 180.0, "juba", False),
+    ],
+)
+def test_parse_offset_reads_distance_direction_and_anchor(
+    text: str, km: float, bearing: float | None, anchor: str, road: bool
+) -> None:
+    offset = parse_offset(text)
+    assert offset is not None
+    assert (round(offset.km, 3), offset.bearing, offset.anchor, offset.road) == (
+        km,
+        bearing,
+        anchor,
+        road,
+    )
+
+
+@pytest.mark.parametrize("text", ["km 12 Bangui", "PK 5", "Bria", "route 2000 km de Bria"])
+def test_parse_offset_ignores_what_is_not_a_distance_from_a_place(text: str) -> None:
+    assert parse_offset(text) is None

@@ -138,3 +138,41 @@ def test_index_is_rebuilt_when_the_gazetteer_changes(gazetteer: Path) -> None:
     assert resolve("Ouadda").status == "unknown"
     admin_unit_upsert("CF522", "Ouadda", 2, "CF52")
     assert name_of("Ouadda") == "Ouadda"
+
+
+def test_an_offset_with_a_direction_moves_the_point_and_says_near(gazetteer: Path) -> None:
+    from sauti.places.resolver.index import distance_km
+
+    data = resolve("à 20 km au nord de Bria").as_dict()
+    assert data["place"]["name"] == "Bria" and data["precision"] == "NEAR_LOCALITY"
+    assert data["offset"] == {"km": 20.0, "bearing": 0, "anchor": "Bria", "along_road_to": None}
+    point = data["point"]
+    assert point["lat"] > 6.54 and abs(point["lon"] - 21.99) < 1e-6
+    assert abs(distance_km(6.54, 21.99, point["lat"], point["lon"]) - 20.0) < 0.05
+
+
+def test_an_offset_on_a_named_road_follows_the_road(gazetteer: Path) -> None:
+    from sauti.places.resolver.index import bearing_deg, distance_km
+
+    data = resolve("Bria - Ippy road (30 km from Bria)").as_dict()
+    assert data["place"]["name"] == "Bria" and data["offset"]["along_road_to"] == "Ippy"
+    point = data["point"]
+    assert abs(distance_km(6.54, 21.99, point["lat"], point["lon"]) - 30.0) < 0.05
+    assert (
+        abs(
+            bearing_deg(6.54, 21.99, point["lat"], point["lon"])
+            - bearing_deg(6.54, 21.99, 6.25, 21.22)
+        )
+        < 0.5
+    )
+
+
+def test_an_offset_without_direction_keeps_the_point_and_an_offset_from_elsewhere_is_ignored(
+    gazetteer: Path,
+) -> None:
+    data = resolve("à 15 km de Bria").as_dict()
+    assert data["point"] == {"lat": 6.54, "lon": 21.99} and data["offset"]["bearing"] is None
+    assert data["precision"] == "NEAR_LOCALITY"
+    other = resolve("Bria, 15 km north of Ippy").as_dict()
+    assert other["place"]["name"] == "Bria" and other["offset"] is None
+    assert resolve("Bria").as_dict()["point"] == {"lat": 6.54, "lon": 21.99}

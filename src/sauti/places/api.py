@@ -39,6 +39,18 @@ class CandidateOut(PlaceOut):
     score: float
 
 
+class PointOut(Schema):
+    lat: float
+    lon: float
+
+
+class OffsetOut(Schema):
+    km: float
+    bearing: int | None
+    anchor: str
+    along_road_to: str | None
+
+
 class ResolutionOut(Schema):
     query: str
     status: str
@@ -50,6 +62,8 @@ class ResolutionOut(Schema):
     place: PlaceOut | None
     admin: list[AdminOut]
     candidates: list[CandidateOut]
+    point: PointOut | None = None
+    offset: OffsetOut | None = None
 
 
 class ErrorOut(Schema):
@@ -86,7 +100,9 @@ def resolve_place(
 ) -> Any:
     """`status` is "resolved" or "unknown"; `place` is the locality or admin unit, `admin` its admin
     units from the country down, `method` how it matched (EXACT, ALIAS, PHONETIC, SUBSTRING, FUZZY,
-    GPS_CONTAINMENT, NEAREST), `score` 0–1, `precision` the Sauti code (EXACT_POINT … COUNTRY)."""
+    GPS_CONTAINMENT, NEAREST), `score` 0–1, `precision` the Sauti code (EXACT_POINT … COUNTRY),
+    `point` where the mention is estimated to be (the place's point, moved by a stated offset
+    such as "45 km north of Obo"), `offset` the distance, bearing and road read from the text."""
     user = request.auth  # type: ignore[attr-defined]
     access.require(user, "places.view")
     problem = check_query(q)

@@ -174,3 +174,58 @@ def clean_mention(text: str) -> Mention:
         parts=[c for c, _w, _n in out],
         wholes=[w for _c, w, _n in out],
     )
+
+
+# -- Offsets: "45 km north of Obo", "à 10 km au nord-est de Bria", "60 km from Sibut" ----------
+# Compass words → bearing in degrees. Two-word forms first so "nord est" is not read as "nord".
+_BEARINGS = {
+    "nord est": 45.0, "north east": 45.0, "northeast": 45.0, "ne": 45.0,
+    "sud est": 135.0, "south east": 135.0, "southeast": 135.0, "se": 135.0,
+    "sud ouest": 225.0, "south west": 225.0, "southwest": 225.0, "sw": 225.0,
+    "nord ouest": 315.0, "north west": 315.0, "northwest": 315.0, "nw": 315.0,
+    "nord": 0.0, "north": 0.0, "sud": 180.0, "south": 180.0,
+    "est": 90.0, "lest": 90.0, "east": 90.0, "ouest": 270.0, "louest": 270.0, "west": 270.0,
+}  # fmt: skip
+_BEARING_WORDS = "|".join(sorted(_BEARINGS, key=len, reverse=True))
+_UNIT_KM = {"km": 1.0, "kms": 1.0, "kilometre": 1.0, "kilometres": 1.0, "kilometer": 1.0,
+            "kilometers": 1.0, "mile": 1.609, "miles": 1.609}  # fmt: skip
+_OFFSET = re.compile(
+    rf"\b(?P<num>\d+(?:p\d+)?)\s*(?P<unit>{'|'.join(_UNIT_KM)})\b"
+    rf"(?:\s+(?:au|a l|a|to the|in the))?"
+    rf"(?:\s+(?P<dir>{_BEARING_WORDS}))?"
+    rf"\s+(?:of|from|de|du|des|d)\b\s*(?P<anchor>[a-z0-9 ]*)"
+)
+# A road between two places: "Obo - Djemah road", "axe Bria-Ippy", "road between Bangui and Damara".
+_ROAD = re.compile(r"\b(?:road|route|axe|axis|piste|troncon|highway|between|entre)\b")
+
+
+@dataclass(frozen=True)
+class Offset:
+    """A distance (and maybe a compass bearing) from an anchor place named in the text."""
+
+    km: float
+    bearing: float | None  # degrees clockwise from north; None when only a distance is given
+    anchor: str  # normalised words after "of/from/de" (the anchor's name comes first)
+    road: bool  # the text names a road, so the other place it names gives the direction
+
+
+def parse_offset(text: str) -> Offset | None:
+    """The first "N km [direction] of/from/de PLACE" in ``text``; None if there is none.
+
+    Only distances up to 500 km are taken: a larger number is more likely a road number or a
+    date than a distance from a place."""
+    text = re.sub(r"(\d)[.,](\d)", r"\1p\2", unicodedata.normalize("NFKC", text))
+    key = normalise(text)
+    m = _OFFSET.search(key)
+    if m is None:
+        return None
+    km = float(m.group("num").replace("p", ".")) * _UNIT_KM[m.group("unit")]
+    if not 0 < km <= 500:
+        return None
+    bearing = _BEARINGS.get(m.group("dir") or "")
+    return Offset(
+        km=km,
+        bearing=bearing,
+        anchor=m.group("anchor").strip(),
+        road=bool(_ROAD.search(key)),
+    )

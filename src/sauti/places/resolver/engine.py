@@ -15,8 +15,23 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from sauti.places.normalise import STOPWORDS, Mention, clean_mention, normalise, phonetic, squash
-from sauti.places.resolver.index import Index, NameEntry, Place, distance_km
+from sauti.places.normalise import (
+    STOPWORDS,
+    Mention,
+    clean_mention,
+    normalise,
+    parse_offset,
+    phonetic,
+    squash,
+)
+from sauti.places.resolver.index import (
+    Index,
+    NameEntry,
+    Place,
+    bearing_deg,
+    destination,
+    distance_km,
+)
 
 MAX_QUERY_CHARS = 500
 # A coordinate resolves to a locality only when one is this close; otherwise to its admin unit.
@@ -82,6 +97,10 @@ class Resolution:
     candidates: list[tuple[Place, float]] = field(default_factory=list)
     ambiguous: bool = False
     near: bool = False
+    # Where the mention is estimated to be: the place's own point, or that point moved by an
+    # offset the text states ("45 km north of Obo", "60 km from Sibut on the Sibut–Dekoa road").
+    point: tuple[float, float] | None = None
+    offset: dict[str, Any] | None = None
 
     def _place_out(self) -> dict[str, Any] | None:
         if self.place is None:
@@ -103,6 +122,12 @@ class Resolution:
             "place": self._place_out(),
             "admin": [{"level": a.level, "pcode": a.pcode, "name": a.name} for a in self.admin],
             "candidates": [{**_place_dict(p), "score": round(s, 3)} for p, s in self.candidates],
+            "point": (
+                {"lat": round(self.point[0], 5), "lon": round(self.point[1], 5)}
+                if self.point
+                else None
+            ),
+            "offset": self.offset,
         }
 
 
@@ -151,8 +176,92 @@ class Resolver:
         context = tuple(areas) + tuple(hint_paths)
         cands = self._text_candidates(mention, countries, context) if mention.core else []
         if cands:
-            return self._decide(text, mention, cands, hint_paths, tuple(areas), lat, lon, limit)
+            res = self._decide(text, mention, cands, hint_paths, tuple(areas), lat, lon, limit)
+            if res.status == "resolved":
+                self._apply_offset(res, text, mention, countries, context)
+            return res
         return self._fallback(text, mention, countries, hint_paths, lat, lon)
+
+    def _apply_offset(
+        self,
+        res: Resolution,
+        text: str,
+        mention: Mention,
+        countries: list[str],
+        context: tuple[str, ...],
+    ) -> None:
+        """Move the answer's point by the offset the text states from the place found.
+
+        Only from a locality (an admin unit's centre is no anchor) and only when the offset is
+        measured from that place ("… of Obo" when Obo was found, or "Birao (4 km north of)").
+        Direction: along a named road towards its other end when the text names one (a road is
+        a firmer line than a compass word), else the compass word; with neither, the point stays
+        and only the precision (NEAR_LOCALITY) says the event is not at the place itself."""
+        place = res.place
+        offset = parse_offset(text)
+        if offset is None or place is None or place.type != "locality" or place.lat is None:
+            return
+        if offset.anchor and not any(
+            offset.anchor.startswith(key) for key in (res.matched, mention.core) if key
+        ):
+            return  # the distance is from another place than the one found
+        assert place.lon is not None
+        bearing, along = offset.bearing, None
+        km = offset.km
+        if offset.road:
+            end = self._road_end(text, place, offset.anchor or res.matched, countries, context)
+            if end is not None:
+                along = end
+                assert end.lat is not None and end.lon is not None
+                bearing = bearing_deg(place.lat, place.lon, end.lat, end.lon)
+                km = min(km, distance_km(place.lat, place.lon, end.lat, end.lon))
+        res.near = True  # the event is away from the place: never an exact point
+        res.precision = precision_of(place, near=True)
+        res.offset = {
+            "km": offset.km,
+            "bearing": None if bearing is None else round(bearing),
+            "anchor": place.name,
+            "along_road_to": along.name if along else None,
+        }
+        if bearing is not None:
+            res.point = destination(place.lat, place.lon, bearing, km)
+
+    def _road_end(
+        self,
+        text: str,
+        anchor: Place,
+        anchor_key: str,
+        countries: list[str],
+        context: tuple[str, ...],
+    ) -> Place | None:
+        """The first other place the text names (the road's other end), nearest homonym first."""
+        idx = self.index
+        words = normalise(text).split()
+        skip = set(anchor_key.split()) | STOPWORDS
+        for start in range(len(words)):
+            for size in (3, 2, 1):
+                span_words = words[start : start + size]
+                if len(span_words) < size or span_words[0] in skip or span_words[-1] in skip:
+                    continue
+                span = " ".join(span_words)
+                if len(span) < 3 or span.isdigit():
+                    continue
+                entries = self._entries(span, countries, context) or self._sounds(
+                    span, countries, context
+                )
+                ends = [
+                    idx.places[e.place]
+                    for e in entries
+                    if idx.places[e.place].lat is not None
+                    and idx.places[e.place].level > 0
+                    and idx.places[e.place].id != anchor.id
+                ]
+                if ends:
+                    return min(
+                        ends,
+                        key=lambda p: distance_km(anchor.lat, anchor.lon, p.lat, p.lon),  # type: ignore[arg-type]
+                    )
+        return None
 
     def _as_path(self, area: str) -> str:
         """Areas may be given as paths ("/CF/CF52/") or P-codes ("CF52")."""
@@ -485,6 +594,9 @@ class Resolver:
         res.score = min(1.0, score)
         res.matched = matched
         res.precision = precision_of(place, near)
+        res.point = (
+            (place.lat, place.lon) if place.lat is not None and place.lon is not None else None
+        )
         path = self.index.places[seat].path if seat is not None else place.path
         chain = [pc for pc in path.strip("/").split("/") if pc]
         if place.type == "admin_unit" and seat is None:

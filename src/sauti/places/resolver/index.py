@@ -215,3 +215,23 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dla, dlo = la2 - la1, math.radians(lon2 - lon1)
     h = math.sin(dla / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin(dlo / 2) ** 2
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def bearing_deg(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Initial great-circle bearing from the first point to the second, degrees from north."""
+    la1, la2 = math.radians(lat1), math.radians(lat2)
+    dlo = math.radians(lon2 - lon1)
+    x = math.sin(dlo) * math.cos(la2)
+    y = math.cos(la1) * math.sin(la2) - math.sin(la1) * math.cos(la2) * math.cos(dlo)
+    return math.degrees(math.atan2(x, y)) % 360.0
+
+
+def destination(lat: float, lon: float, bearing: float, km: float) -> tuple[float, float]:
+    """The point ``km`` away from (lat, lon) along ``bearing`` (degrees from north)."""
+    d = km / 6371.0
+    la1, lo1, b = math.radians(lat), math.radians(lon), math.radians(bearing)
+    la2 = math.asin(math.sin(la1) * math.cos(d) + math.cos(la1) * math.sin(d) * math.cos(b))
+    lo2 = lo1 + math.atan2(
+        math.sin(b) * math.sin(d) * math.cos(la1), math.cos(d) - math.sin(la1) * math.sin(la2)
+    )
+    return math.degrees(la2), (math.degrees(lo2) + 540.0) % 360.0 - 180.0
