@@ -82,6 +82,11 @@ def _register_routers() -> None:
     from sauti.alerts.api import router as alerts_router
 
     api.add_router("/alerts", alerts_router)
+    from sauti.channels.api import callbacks_router
+    from sauti.channels.api import router as reporters_router
+
+    api.add_router("/reporters", reporters_router)
+    api.add_router("/callbacks", callbacks_router)
     from sauti.places.api import router as places_router
 
     api.add_router("/places", places_router)
