@@ -78,3 +78,12 @@ def test_public_reporter_becomes_focal_point_keeping_pseudonym(client, generic_c
 def test_bad_phone_refused(network):
     with pytest.raises(ChannelError):
         reporter_enrol(name="X", phones=["abc"], network=network)
+
+
+def test_callback_page_lists_pending_in_scope(client, missed_channel, cla_bria, cla_ndele):
+    from tests.channels.conftest import post_generic
+
+    post_generic(client, missed_channel, {"from": "+23675000081", "call_id": "cb1"}, as_json=False)
+    mine = client_for(cla_bria).get("/channels/callbacks/").content.decode()
+    assert "PUB-CF52-" in mine and "75000081" not in mine
+    assert "PUB-CF52-" not in client_for(cla_ndele).get("/channels/callbacks/").content.decode()

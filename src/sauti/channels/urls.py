@@ -6,6 +6,7 @@ app_name = "channels"
 urlpatterns = [
     path("reporters/", views.reporter_list, name="reporter_list"),
     path("reporters/<int:reporter_id>/", views.reporter_detail, name="reporter_detail"),
+    path("callbacks/", views.callback_list, name="callback_list"),
 ]
 
 # Gateway webhooks, mounted at /hooks/ by sauti.urls (no session, no CSRF: signed requests).

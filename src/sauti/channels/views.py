@@ -149,3 +149,12 @@ def reporter_detail(request: HttpRequest, reporter_id: int) -> HttpResponse:
         "channels/reporter_detail.html",
         {"reporter": reporter, "identity": identity, "can_reveal": can_reveal},
     )
+
+
+@login_required
+def callback_list(request: HttpRequest) -> HttpResponse:
+    """Missed calls the CLA on duty must return, oldest due first (area-scoped)."""
+    access.require(request.user, "alerts.view")
+    tasks = selectors.callbacks_visible_to(request.user).filter(outcome="PENDING")
+    page = Paginator(tasks, 50).get_page(request.GET.get("page"))
+    return render(request, "channels/callback_list.html", {"page": page})
