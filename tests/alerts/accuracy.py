@@ -99,7 +99,9 @@ def main(argv: list[str]) -> int:
     django.setup()
     scores, errors, n = evaluate(load())
     held, held_errors, m = evaluate(load(HELDOUT))
-    print(f"Parser accuracy: tuning set {DATA.name} ({n} messages), held-out set {HELDOUT.name} ({m})\n")
+    print(
+        f"Parser accuracy: tuning set {DATA.name} ({n} messages), held-out set {HELDOUT.name} ({m})\n"
+    )
     print("| Field | Tuning set | Held-out set |\n|---|---|---|")
     for field, score in scores.items():
         print(f"| {field} | {score:.1%} | {held[field]:.1%} |")
