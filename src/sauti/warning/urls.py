@@ -9,4 +9,5 @@ urlpatterns = [
     path("map/", views.hotspot_map, name="map"),
     path("map.geojson", views.map_data, name="map_data"),
     path("areas/<str:pcode>/override/", views.area_override, name="override"),
+    path("bulletin.pdf", views.bulletin, name="bulletin"),
 ]

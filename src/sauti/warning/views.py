@@ -3,14 +3,10 @@ the weekly bulletin. Thin: access and reads in selectors, writes in services."""
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,16 +16,9 @@ from django.utils.translation import gettext_lazy
 from sauti.accounts import access
 from sauti.accounts.models import User
 from sauti.alerts.taxonomy import THREAT_LABELS
-from sauti.places.models import AdminUnit
 from sauti.warning import selectors, services
+from sauti.warning.maps import LEVEL_COLOURS, map_features
 from sauti.warning.models import AreaRisk, RiskLevel
-
-LEVEL_COLOURS = {
-    RiskLevel.LOW: "#2e8b57",
-    RiskLevel.MEDIUM: "#f2c46d",
-    RiskLevel.HIGH: "#e67e22",
-    RiskLevel.CRITICAL: "#b03a2e",
-}
 
 
 def _user(request: HttpRequest) -> User:
@@ -73,49 +62,6 @@ def flag_detail(request: HttpRequest, flag_id: int) -> HttpResponse:
             **selectors.flag_sources(user, flag),
         },
     )
-
-
-def map_features(user: User) -> list[dict[str, Any]]:
-    """GeoJSON features of the user's level-1 areas and of every area with a risk level, each
-    with its level and colour (areas without polygons become points at their centroid)."""
-    risks = {r.admin_unit_id: r for r in selectors.risks_visible_to(user)}
-    units = AdminUnit.objects.filter(id__in=risks) | AdminUnit.objects.filter(
-        _in_areas(user), level=1
-    )
-    features = []
-    for unit in units.order_by("level", "pcode"):
-        risk = risks.get(unit.id)
-        level = risk.level if risk else RiskLevel.LOW
-        if unit.geometry:
-            geometry = json.loads(unit.geometry)
-        elif unit.centroid_lat is not None and unit.centroid_lon is not None:
-            geometry = {"type": "Point", "coordinates": [unit.centroid_lon, unit.centroid_lat]}
-        else:
-            continue
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": geometry,
-                "properties": {
-                    "pcode": unit.pcode,
-                    "name": unit.name,
-                    "adm_level": unit.level,
-                    "risk": level,
-                    "risk_label": str(RiskLevel(level).label),
-                    "colour": LEVEL_COLOURS[RiskLevel(level)],
-                },
-            }
-        )
-    return features
-
-
-def _in_areas(user: User) -> Q:
-    """Admin units inside the user's areas (the unit itself, not a record pointing to one)."""
-    paths = access.area_paths(user)
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(path__startswith=path)
-    return q
 
 
 @login_required
@@ -179,3 +125,32 @@ def area_override(request: HttpRequest, pcode: str) -> HttpResponse:
         {"unit": unit, "risk": risk, "form": form},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+def bulletin(request: HttpRequest) -> HttpResponse:
+    """The weekly bulletin PDF for the reader's areas (?lang=en|fr, ?week=YYYY-MM-DD)."""
+    from datetime import date
+
+    from sauti.warning.bulletin import BulletinError, bulletin_pdf
+
+    user = _user(request)
+    access.require(user, "warning.view")
+    language = request.GET.get("lang", "en")
+    if language not in ("en", "fr"):
+        return HttpResponse(_("lang must be en or fr"), status=400, content_type="text/plain")
+    week = None
+    if request.GET.get("week"):
+        try:
+            week = date.fromisoformat(request.GET["week"])
+        except ValueError:
+            return HttpResponse(
+                _("week must be a date (YYYY-MM-DD)"), status=400, content_type="text/plain"
+            )
+    try:
+        pdf = bulletin_pdf(user, week, language)
+    except BulletinError as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="bulletin-{language}.pdf"'
+    return response
