@@ -73,9 +73,14 @@ def test_resolve_api_unknown(gazetteer: Path, cla) -> None:  # type: ignore[no-u
     ],
 )
 def test_resolve_api_refuses_bad_input(gazetteer: Path, cla, params: dict, detail: str) -> None:  # type: ignore[no-untyped-def]
-    r = client_for(cla).get(URL, params)
+    r = client_for(cla).get(URL, params, headers={"Accept-Language": "en"})
     assert r.status_code == 400
     assert detail in r.json()["detail"]
+
+
+def test_resolve_api_refusals_follow_the_language(gazetteer: Path, cla) -> None:  # type: ignore[no-untyped-def]
+    r = client_for(cla).get(URL, {"q": "   "}, headers={"Accept-Language": "fr"})
+    assert r.status_code == 400 and r.json()["detail"] == "le texte du lieu est vide"
 
 
 def test_resolve_api_needs_authentication(gazetteer: Path) -> None:
@@ -125,7 +130,10 @@ def test_pages(gazetteer: Path, cla) -> None:  # type: ignore[no-untyped-def]
     assert 'href="/places/"' in client.get("/").content.decode()  # navigation entry
     suggest = client.get("/places/suggest", {"q": "Bambarri"})
     assert "Bambari" in suggest.content.decode()
-    assert "control characters" in client.get("/places/suggest", {"q": "a\x00"}).content.decode()
+    refused = client.get("/places/suggest", {"q": "a\x00"}, headers={"Accept-Language": "en"})
+    assert "control characters" in refused.content.decode()
+    french = client.get("/places/suggest", {"q": "a\x00"}, headers={"Accept-Language": "fr"})
+    assert "caractères de contrôle" in french.content.decode()
     unit = client.get("/places/admin/CF52/")
     body = unit.content.decode()
     assert (
@@ -147,6 +155,7 @@ def test_pages(gazetteer: Path, cla) -> None:  # type: ignore[no-untyped-def]
 
 def test_teach_a_name_from_the_place_page(gazetteer: Path, cla) -> None:  # type: ignore[no-untyped-def]
     client = client_for(cla)
+    client.cookies["django_language"] = "en"
     village = Locality.objects.get(name="Ndah", lat=6.6)
     page = client.get(f"/places/locality/{village.pk}/").content.decode()
     assert f'action="/places/locality/{village.pk}/names"' in page

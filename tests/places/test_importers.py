@@ -238,7 +238,9 @@ def test_cli_import_and_resolve(
     ],
 )
 def test_cli_refuses_bad_input(db: None, args: list[str], message: str) -> None:
-    with pytest.raises(CommandError, match=message):
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(CommandError, match=message):
         call_command("places", *args)
 
 
