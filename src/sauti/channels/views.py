@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import base64
 import logging
+import threading
 import time
 import uuid
-from typing import cast
+from contextlib import nullcontext
+from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -34,6 +37,16 @@ def _error(status: int, detail: str) -> JsonResponse:
 
 
 _CHANNEL_TTL = 5.0
+# SQLite has one writer at a time; when two server threads collide, SQLite's busy handler sleeps in
+# steps of up to 100 ms. Queueing this process's intake writes on a lock hands the database over
+# at once instead (other processes still use the busy timeout).
+_sqlite_lock = threading.Lock()
+
+
+def _sqlite_writer() -> Any:
+    return _sqlite_lock if connection.vendor == "sqlite" else nullcontext()
+
+
 _channels: dict[uuid.UUID, tuple[float, Channel | None]] = {}
 
 
@@ -97,10 +110,11 @@ def webhook(request: HttpRequest, channel_uuid: uuid.UUID) -> HttpResponse:
         "headers": kept_headers(request),
         "path": request.path,
     }
-    stored = services.inbound_store(channel, value, raw=raw)
-    message = stored.message
-    if stored.created and conf.INLINE:
-        message = services.inbound_process_safely(message.pk, message) or message
+    with _sqlite_writer():
+        stored = services.inbound_store(channel, value, raw=raw)
+        message = stored.message
+        if stored.created and conf.INLINE:
+            message = services.inbound_process_safely(message.pk, message) or message
     result = services.inbound_result(message)
     result["duplicate"] = not stored.created
     return gateway.respond(result)
