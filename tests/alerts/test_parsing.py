@@ -126,3 +126,22 @@ def test_actor_aliases_and_mission_table(db):
 def test_never_raises(text):
     parsed = p(text)
     assert parsed.threat_type
+
+
+def test_actors_command_adds_mission_aliases(db):
+    import io
+
+    from django.core.management import call_command
+
+    call_command(
+        "actors", "add", "Siriri", "--alias", "siriri", "--alias", "sirri", stdout=io.StringIO()
+    )
+    assert parse("les sirri à Baboua", now=NOW).actors == ["Siriri"]
+    out = io.StringIO()
+    call_command("actors", "list", stdout=out)
+    assert (
+        "Siriri (mission): siriri, sirri" in out.getvalue() and "UPC (built-in)" in out.getvalue()
+    )
+    from sauti.alerts.parsing import actors as actors_module
+
+    actors_module.clear_cache()
