@@ -209,3 +209,12 @@ def test_secret_in_query_string(client, generic_channel):
         hook_url(generic_channel) + f"?secret={SECRET}", data=body, content_type="application/json"
     )
     assert response.status_code == 200
+
+
+def test_control_characters_in_message_id_are_not_a_5xx(client, generic_channel):
+    fields = {"from": "+23675000002", "text": "hommes armés\u0000 à Ndah", "id": "nul\u0000id\n"}
+    first = post_generic(client, generic_channel, fields)
+    again = post_generic(client, generic_channel, fields)
+    assert first.status_code == again.status_code == 200
+    assert again.json()["duplicate"] is True
+    assert InboundMessage.objects.get().external_id == "nulid"

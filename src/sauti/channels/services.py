@@ -303,6 +303,8 @@ def inbound_store(channel: Channel, value: InboundValue, *, raw: dict[str, Any])
         flags.append("EMPTY")
     now = timezone.now()
     sender_hash = phone_hash(sender) if sender else ""
+    # PostgreSQL text cannot hold NUL and an id is no place for control characters.
+    key = "".join(c for c in value.external_id if c >= " ")[:200] or "sha256:empty"
     try:
         with transaction.atomic():
             if sender_hash:
@@ -315,7 +317,7 @@ def inbound_store(channel: Channel, value: InboundValue, *, raw: dict[str, Any])
             message = InboundMessage.objects.create(
                 channel=channel,
                 kind=value.kind,
-                external_id=value.external_id[:200],
+                external_id=key,
                 received_at=value.received_at or now,
                 stored_at=now,
                 sender_hash=sender_hash,
@@ -328,9 +330,7 @@ def inbound_store(channel: Channel, value: InboundValue, *, raw: dict[str, Any])
                 "channels.process_inbound", {"inbound_id": message.pk}, f"inbound:{message.pk}"
             )
     except IntegrityError:
-        existing = InboundMessage.objects.filter(
-            channel=channel, external_id=value.external_id[:200]
-        ).first()
+        existing = InboundMessage.objects.filter(channel=channel, external_id=key).first()
         if existing is None:
             raise
         return StoreResult(existing, False)
