@@ -218,3 +218,49 @@ def test_control_characters_in_message_id_are_not_a_5xx(client, generic_channel)
     assert first.status_code == again.status_code == 200
     assert again.json()["duplicate"] is True
     assert InboundMessage.objects.get().external_id == "nulid"
+
+
+def test_random_hostile_bodies_never_5xx(client, generic_channel, twilio_channel):
+    """Seeded fuzz: signed and unsigned bodies of odd shapes on both gateway types."""
+    import random
+
+    rng = random.Random(4)
+    shapes = [
+        lambda: json.dumps({"from": rng.random(), "text": [1, 2], "id": {"a": 1}}).encode(),
+        lambda: json.dumps(
+            {
+                "from": "+2367" + "9" * rng.randint(1, 300),
+                "text": "é" * rng.randint(0, 5000),
+                "id": "x" * 500,
+            }
+        ).encode(),
+        lambda: json.dumps(
+            {"from": "\u202e+236", "text": "\ud83d\ude00 attaque", "id": None}
+        ).encode(),
+        lambda: bytes(rng.getrandbits(8) for _ in range(rng.randint(0, 400))),
+        lambda: b"from=%2B236&text=%FF%FE%00&id=%00",
+        lambda: b'{"from": "+23675000002", "text": "' + b"\\u0000" * 50 + b'", "id": "z"}',
+        lambda: json.dumps(
+            {"from": "+23675000002", "text": "x", "id": "y", "extra": "a" * 1000}
+        ).encode(),
+    ]
+    for i in range(40):
+        body = shapes[i % len(shapes)]()
+        for ctype in ("application/json", "application/x-www-form-urlencoded", "text/plain"):
+            signed = client.post(
+                hook_url(generic_channel),
+                data=body,
+                content_type=ctype,
+                HTTP_X_SAUTI_SIGNATURE=sign(body),
+            )
+            unsigned = client.post(
+                hook_url(twilio_channel),
+                data=body,
+                content_type=ctype,
+                HTTP_X_TWILIO_SIGNATURE="bad",
+            )
+            assert signed.status_code < 500 and unsigned.status_code < 500, (
+                i,
+                ctype,
+                signed.status_code,
+            )
