@@ -60,6 +60,10 @@ def test_clean_mention_keeps_the_name_when_it_is_only_locative_words() -> None:
         ("Sibut - Dekoa road 60 km from Sibut", 60.0, None, "sibut", True),
         ("Birao town (4 km north of)", 4.0, 0.0, "", False),
         ("12 miles south of Juba", 19.308, 180.0, "juba", False),
+        ("5 km NO de Bria", 5.0, 315.0, "bria", False),
+        ("10 km SW of Bria", 10.0, 225.0, "bria", False),
+        ("à 500 m de Bria", 0.5, None, "bria", False),
+        ("a 10km de bria sur l'axe Bria-Ippy", 10.0, None, "bria sur laxe bria ippy", True),
     ],
 )
 def test_parse_offset_reads_distance_direction_and_anchor(

@@ -154,6 +154,8 @@ def test_an_offset_with_a_direction_moves_the_point_and_says_near(gazetteer: Pat
 def test_an_offset_on_a_named_road_follows_the_road(gazetteer: Path) -> None:
     from sauti.places.resolver.index import bearing_deg, distance_km
 
+    french = resolve("à 10km de Bria sur l'axe Bria-Ippy").as_dict()
+    assert french["offset"]["along_road_to"] == "Ippy" and french["offset"]["km"] == 10.0
     data = resolve("Bria - Ippy road (30 km from Bria)").as_dict()
     assert data["place"]["name"] == "Bria" and data["offset"]["along_road_to"] == "Ippy"
     point = data["point"]

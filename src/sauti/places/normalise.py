@@ -185,18 +185,22 @@ _BEARINGS = {
     "nord ouest": 315.0, "north west": 315.0, "northwest": 315.0, "nw": 315.0,
     "nord": 0.0, "north": 0.0, "sud": 180.0, "south": 180.0,
     "est": 90.0, "lest": 90.0, "east": 90.0, "ouest": 270.0, "louest": 270.0, "west": 270.0,
+    # Map abbreviations, French ones too (NO = nord-ouest); only read right before "of/de".
+    "no": 315.0, "so": 225.0, "n": 0.0, "s": 180.0, "e": 90.0, "w": 270.0, "o": 270.0,
 }  # fmt: skip
 _BEARING_WORDS = "|".join(sorted(_BEARINGS, key=len, reverse=True))
 _UNIT_KM = {"km": 1.0, "kms": 1.0, "kilometre": 1.0, "kilometres": 1.0, "kilometer": 1.0,
-            "kilometers": 1.0, "mile": 1.609, "miles": 1.609}  # fmt: skip
+            "kilometers": 1.0, "mile": 1.609, "miles": 1.609, "m": 0.001, "metre": 0.001,
+            "metres": 0.001, "meter": 0.001, "meters": 0.001}  # fmt: skip
 _OFFSET = re.compile(
-    rf"\b(?P<num>\d+(?:p\d+)?)\s*(?P<unit>{'|'.join(_UNIT_KM)})\b"
+    rf"\b(?P<num>\d+(?:p\d+)?)\s*(?P<unit>{'|'.join(sorted(_UNIT_KM, key=len, reverse=True))})\b"
     rf"(?:\s+(?:au|a l|a|to the|in the))?"
     rf"(?:\s+(?P<dir>{_BEARING_WORDS}))?"
     rf"\s+(?:of|from|de|du|des|d)\b\s*(?P<anchor>[a-z0-9 ]*)"
 )
 # A road between two places: "Obo - Djemah road", "axe Bria-Ippy", "road between Bangui and Damara".
-_ROAD = re.compile(r"\b(?:road|route|axe|axis|piste|troncon|highway|between|entre)\b")
+# ("l'axe" is "laxe" once apostrophes are folded.)
+_ROAD = re.compile(r"\b(?:road|route|l?axe|axis|piste|troncon|highway|between|entre)\b")
 
 
 @dataclass(frozen=True)

@@ -209,7 +209,9 @@ class Resolver:
         bearing, along = offset.bearing, None
         km = offset.km
         if offset.road:
-            end = self._road_end(text, place, offset.anchor or res.matched, countries, context)
+            end = self._road_end(
+                text, place, res.matched or normalise(place.name), countries, context
+            )
             if end is not None:
                 along = end
                 assert end.lat is not None and end.lon is not None
@@ -234,7 +236,9 @@ class Resolver:
         countries: list[str],
         context: tuple[str, ...],
     ) -> Place | None:
-        """The first other place the text names (the road's other end), nearest homonym first."""
+        """The first other place the text names (the road's other end): a locality before an
+        admin unit of that name (a road ends in a town, not at an area's label point), then the
+        nearest homonym."""
         idx = self.index
         words = normalise(text).split()
         skip = set(anchor_key.split()) | STOPWORDS
@@ -254,12 +258,15 @@ class Resolver:
                     for e in entries
                     if idx.places[e.place].lat is not None
                     and idx.places[e.place].level > 0
-                    and idx.places[e.place].id != anchor.id
+                    and idx.places[e.place] is not anchor
                 ]
                 if ends:
                     return min(
                         ends,
-                        key=lambda p: distance_km(anchor.lat, anchor.lon, p.lat, p.lon),  # type: ignore[arg-type]
+                        key=lambda p: (
+                            p.type != "locality",
+                            distance_km(anchor.lat, anchor.lon, p.lat, p.lon),  # type: ignore[arg-type]
+                        ),
                     )
         return None
 
