@@ -25,14 +25,17 @@ def poisson_sf(k: NDArray, lam: NDArray | float) -> FloatArray:
     the upper tail is summed directly from pmf(k) so tiny probabilities keep their precision."""
     k_arr = np.asarray(k, dtype=np.int64)
     lam_arr = np.broadcast_to(np.asarray(lam, dtype=np.float64), k_arr.shape)
-    pmf = np.exp(-lam_arr)
-    below = np.zeros(k_arr.shape, dtype=np.float64)
-    top = int(k_arr.max()) if k_arr.size else 0
-    for j in range(top):
-        below += np.where(j < k_arr, pmf, 0.0)
-        pmf = pmf * lam_arr / (j + 1)
-    result = np.clip(1.0 - below, 0.0, 1.0)
     upper = (k_arr > lam_arr) & (k_arr > 0)
+    result = np.ones(k_arr.shape, dtype=np.float64)
+    low = ~upper & (k_arr > 0)
+    if low.any():
+        kl, ll = k_arr[low], lam_arr[low]
+        pmf = np.exp(-ll)
+        below = np.zeros(kl.shape, dtype=np.float64)
+        for j in range(int(kl.max())):
+            below += np.where(j < kl, pmf, 0.0)
+            pmf = pmf * ll / (j + 1)
+        result[low] = np.clip(1.0 - below, 0.0, 1.0)
     if upper.any():
         kk, ll = k_arr[upper].astype(np.float64), np.maximum(lam_arr[upper], 1e-300)
         lgamma = np.vectorize(math.lgamma, otypes=[np.float64])

@@ -68,7 +68,14 @@ class Event(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["source", "external_id"], name="event_source_id_uniq")
         ]
-        indexes = [models.Index(fields=["occurred_on"], name="event_occurred_on")]
+        indexes = [
+            models.Index(fields=["occurred_on"], name="event_occurred_on"),
+            # Covering index for re-counting signals from the events (a gazetteer change, a
+            # benchmark): the database streams it in cell order, no sort and no table access.
+            models.Index(
+                fields=["admin_unit", "threat_type", "occurred_on", "fatalities"], name="event_cell"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.source}:{self.external_id}"

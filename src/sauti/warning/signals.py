@@ -56,15 +56,20 @@ def signals_add(occurrences: Iterable[Occurrence], source_kind: str) -> int:
                 cell = deltas.setdefault((unit_id, occ.threat_type, period, start), [0, 0])
                 cell[0] += 1
                 cell[1] += occ.fatalities
-    if not deltas:
-        return 0
-    rows = [
-        (unit_id, threat, str(period), start.isoformat(), source_kind, n, deaths)
+    return signals_upsert(
+        (unit_id, threat, str(period), start, source_kind, n, deaths)
         for (unit_id, threat, period, start), (n, deaths) in sorted(deltas.items())
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(_UPSERT, rows)
-    return len(rows)
+    )
+
+
+def signals_upsert(rows: Iterable[tuple[int, str, str, date, str, int, int]]) -> int:
+    """Add (unit id, threat, period, start, source kind, count, deaths) to the cells, creating
+    missing ones; returns how many rows were applied."""
+    params = [(u, t, p, start.isoformat(), k, n, d) for u, t, p, start, k, n, d in rows]
+    if params:
+        with connection.cursor() as cursor:
+            cursor.executemany(_UPSERT, params)
+    return len(params)
 
 
 def unit_ids_by_level(paths: Iterable[str]) -> dict[str, tuple[int, ...]]:
