@@ -119,3 +119,11 @@ def test_api_flags_and_risks(burst: list[int], cla_ndele, cla_bria) -> None:  # 
     assert client_for(cla_bria).get(f"/api/v1/warning/flags/{one['id']}").status_code == 404
     risks = client_for(cla_ndele).get("/api/v1/warning/risks").json()
     assert {r["pcode"] for r in risks} >= {"CF511"}
+
+
+def test_detect_job_runs_through_the_queue(burst: list[int]) -> None:
+    from sauti.core.jobs import job_enqueue, run_pending
+
+    job_enqueue("warning.detect", {"week": WEEK.date().isoformat()})
+    run_pending()
+    assert Flag.objects.filter(admin_unit__pcode="CF511").exists()
