@@ -127,3 +127,24 @@ def test_detect_job_runs_through_the_queue(burst: list[int]) -> None:
     job_enqueue("warning.detect", {"week": WEEK.date().isoformat()})
     run_pending()
     assert Flag.objects.filter(admin_unit__pcode="CF511").exists()
+
+
+def test_tier_and_subscription_pages(units: dict[str, AdminUnit], joc, cla_bria) -> None:  # type: ignore[no-untyped-def]
+    from sauti.warning.models import HotspotTier
+
+    client = client_for(joc)
+    assert client.post("/warning/areas/CF521/tier/", {"tier": "SOMETIMES"}).status_code == 400
+    ok = client.post("/warning/areas/CF521/tier/", {"tier": "MUST", "note": "gold mine dispute"})
+    assert ok.status_code == 302 and HotspotTier.objects.get().tier == "MUST"
+    assert AuditEvent.objects.filter(action="warning.tier").exists()
+    assert "Now Must." in client.get("/warning/areas/CF521/override/").content.decode()
+    # a CLA may subscribe inside their areas, not outside
+    bria = client_for(cla_bria)
+    assert (
+        bria.post("/warning/subscribe/", {"pcode": "CF52", "min_level": "HIGH"}).status_code == 302
+    )
+    assert Subscription.objects.get(user=cla_bria).admin_unit.pcode == "CF52"
+    assert (
+        bria.post("/warning/subscribe/", {"pcode": "CF51", "min_level": "HIGH"}).status_code == 404
+    )
+    assert bria.post("/warning/areas/CF52/tier/", {"tier": "MUST"}).status_code == 403

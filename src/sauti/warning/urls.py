@@ -9,5 +9,7 @@ urlpatterns = [
     path("map/", views.hotspot_map, name="map"),
     path("map.geojson", views.map_data, name="map_data"),
     path("areas/<str:pcode>/override/", views.area_override, name="override"),
+    path("areas/<str:pcode>/tier/", views.area_tier, name="tier"),
+    path("subscribe/", views.subscribe, name="subscribe"),
     path("bulletin.pdf", views.bulletin, name="bulletin"),
 ]

@@ -12,13 +12,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from sauti.accounts import access
 from sauti.accounts.models import User
 from sauti.alerts.taxonomy import THREAT_LABELS
 from sauti.warning import selectors, services
 from sauti.warning.maps import LEVEL_COLOURS, map_features
-from sauti.warning.models import AreaRisk, RiskLevel
+from sauti.warning.models import AreaRisk, HotspotTier, RiskLevel, Subscription, Tier
 
 
 def _user(request: HttpRequest) -> User:
@@ -44,6 +45,13 @@ def warning_home(request: HttpRequest) -> HttpResponse:
             "notifications": selectors.notifications_for(user),
             "can_override": access.has_perm(user, "warning.override"),
             "colours": LEVEL_COLOURS,
+            "subscriptions": Subscription.objects.filter(user=user).select_related("admin_unit"),
+            "areas": list(
+                user.scopes.select_related("admin_unit").values_list(
+                    "admin_unit__pcode", "admin_unit__name"
+                )
+            ),
+            "levels": RiskLevel.choices,
         },
     )
 
@@ -119,10 +127,12 @@ def area_override(request: HttpRequest, pcode: str) -> HttpResponse:
         else:
             messages.success(request, _("Risk level of %(place)s set.") % {"place": unit.name})
             return redirect(reverse("warning:home"))
+    tier = HotspotTier.objects.filter(admin_unit=unit).first()
+    tier_form = TierForm(initial={"tier": tier.tier if tier else Tier.COULD})
     return render(
         request,
         "warning/override.html",
-        {"unit": unit, "risk": risk, "form": form},
+        {"unit": unit, "risk": risk, "form": form, "tier": tier, "tier_form": tier_form},
         status=400 if form.errors else 200,
     )
 
@@ -154,3 +164,42 @@ def bulletin(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="bulletin-{language}.pdf"'
     return response
+
+
+class TierForm(forms.Form):
+    tier = forms.ChoiceField(label=gettext_lazy("Hotspot tier"), choices=Tier.choices)
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=300, required=False)
+
+
+@login_required
+@require_POST
+def area_tier(request: HttpRequest, pcode: str) -> HttpResponse:
+    user = _user(request)
+    unit = selectors.area_get(user, pcode)
+    form = TierForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("choose a tier: MUST, SHOULD or COULD"), status=400)
+    try:
+        services.hotspot_tier_set(user, unit, form.cleaned_data["tier"], form.cleaned_data["note"])
+    except services.WarningError as exc:
+        return HttpResponse(str(exc), status=400)
+    messages.success(request, _("Hotspot tier of %(place)s set.") % {"place": unit.name})
+    return redirect(reverse("warning:override", args=[unit.pcode]))
+
+
+class SubscribeForm(forms.Form):
+    pcode = forms.CharField(max_length=20)
+    min_level = forms.ChoiceField(choices=RiskLevel.choices)
+
+
+@login_required
+@require_POST
+def subscribe(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = SubscribeForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("choose an area and a level"), status=400)
+    unit = selectors.area_get(user, form.cleaned_data["pcode"])
+    services.subscribe(user, unit, form.cleaned_data["min_level"])
+    messages.success(request, _("You will be notified about %(place)s.") % {"place": unit.name})
+    return redirect(reverse("warning:home"))
