@@ -241,7 +241,7 @@ def child(db: str, n_events: int, seed: int) -> dict[str, Any]:
     ]
     signals_sync_alerts()
     t0 = time.perf_counter()
-    result = events_import(parsed, "SYNTH-DAY")
+    result = events_import(parsed, "SYNTH")  # the same source: idempotency check included
     update_s = time.perf_counter() - t0
     assert result.created == per_day
     return {

@@ -180,7 +180,14 @@ def events_import(
         seen.add(ev.external_id)
     index, ids = spatial_index()
     with transaction.atomic():
-        existing = set(Event.objects.filter(source=source).values_list("external_id", flat=True))
+        ids_in_file = sorted(seen)
+        existing: set[str] = set()
+        for lo in range(0, len(ids_in_file), 500):  # only this file's ids, never the whole source
+            existing.update(
+                Event.objects.filter(
+                    source=source, external_id__in=ids_in_file[lo : lo + 500]
+                ).values_list("external_id", flat=True)
+            )
         new = [ev for ev in parsed if ev.external_id not in existing]
         result.skipped_ids = sorted(seen & existing)[:20]
         rows, occurrences = [], []
