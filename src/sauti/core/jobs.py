@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import sys
 import traceback
 from collections.abc import Callable
 from datetime import timedelta
@@ -105,6 +106,19 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(5 * 2 ** max(attempts - 1, 0), 3600))
 
 
+def error_summary() -> str:
+    """The current exception's type and stack frames, without its message.
+
+    Exception messages can carry what a job was processing (a sender's number, a message text),
+    and job rows and logs are not encrypted (DP-16), so only the type and where it happened are kept.
+    """
+    exc_type, _exc, tb = sys.exc_info()
+    frames = traceback.extract_tb(tb, limit=12)
+    lines = [f"{exc_type.__module__}.{exc_type.__qualname__}" if exc_type else "unknown error"]
+    lines += [f"  {f.filename.rsplit('/sauti/', 1)[-1]}:{f.lineno} in {f.name}" for f in frames]
+    return "\n".join(lines)[:4000]
+
+
 def job_run(claimed: Job) -> Job:
     """Run a claimed job and record the outcome; a failure is recorded, never raised."""
     handler = _HANDLERS.get(claimed.name)
@@ -120,7 +134,7 @@ def job_run(claimed: Job) -> Job:
         claimed.finished_at = timezone.now()
         claimed.last_error = ""
     except Exception:
-        claimed.last_error = traceback.format_exc(limit=8)[-4000:]
+        claimed.last_error = error_summary()
         if claimed.attempts >= claimed.max_attempts:
             claimed.status = Job.Status.DEAD
             claimed.finished_at = timezone.now()
