@@ -87,6 +87,7 @@ def cmd_check(args: list[str]) -> int:
         [str(BIN / "ruff"), "check", "src", "tests", "bench", "dev.py"],
         [str(BIN / "ruff"), "format", "--check", "src", "tests", "bench", "dev.py"],
         [str(BIN / "mypy"), "src"],
+        [str(BIN / "lint-imports")],
         [str(BIN / "sauti"), "makemigrations", "--check", "--dry-run"],
         [str(BIN / "sauti"), "openapi", "--check"],
     ]
