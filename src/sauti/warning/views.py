@@ -35,6 +35,7 @@ def warning_home(request: HttpRequest) -> HttpResponse:
     for flag in flags:
         flag.text = services.flag_explain(flag, flag.admin_unit.name)  # type: ignore[attr-defined]
         flag.threat_label = THREAT_LABELS.get(flag.threat_type, flag.threat_type)  # type: ignore[attr-defined]
+        flag.n_sources = len(flag.alert_ids) + len(flag.event_ids)  # type: ignore[attr-defined]
     risks = [r for r in selectors.risks_visible_to(user) if r.level != RiskLevel.LOW]
     return render(
         request,
