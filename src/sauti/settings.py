@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "sauti.civic",
     "sauti.agreements",
     "sauti.warning",
+    "sauti.indicators",
     "sauti.web",
 ]
 
@@ -228,6 +229,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.integer("SAUTI_MAX_BODY_BYTES", 2 * 1024 * 102
 # Background jobs.
 SAUTI_JOB_LEASE_SECONDS = env.integer("SAUTI_JOB_LEASE_SECONDS", 300, minimum=5)
 SAUTI_JOB_MAX_ATTEMPTS = env.integer("SAUTI_JOB_MAX_ATTEMPTS", 8, minimum=1)
+# Exports at or above this many rows run as background jobs from the pages and the API
+SAUTI_EXPORT_INLINE_MAX_ROWS = env.integer("SAUTI_EXPORT_INLINE_MAX_ROWS", 20000, minimum=1)
 
 # Exports: counts below this are shown as "<N" (DP-10).
 SAUTI_SMALL_CELL_THRESHOLD = env.integer("SAUTI_SMALL_CELL_THRESHOLD", 5, minimum=0)

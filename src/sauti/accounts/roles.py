@@ -72,6 +72,14 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     ),
     "warning.override": frozenset({R.CA_OFFICER, R.POC_OFFICER, R.JOC_OFFICER}),
     "warning.import": frozenset({R.ANALYST, R.ADMIN}),
+    # Indicators, dashboards and exports (indicators/interop): figures in the user's areas;
+    # targets and definitions; exports with small cells unsuppressed (personal data: DPO only).
+    "indicators.view": frozenset(
+        _FIELD_STAFF
+        | {R.PA_OFFICER, R.DDR_OFFICER, R.ANALYST, R.WPA, R.HR_OFFICER, R.DPO_FOCAL, R.ADMIN}
+    ),
+    "indicators.manage": frozenset({R.CA_OFFICER, R.ANALYST}),
+    "exports.personal": frozenset({R.DPO_FOCAL}),
 }
 
 

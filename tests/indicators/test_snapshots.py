@@ -1,0 +1,55 @@
+"""Snapshots keep history as reported; the job and the command compute and store them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from sauti.core.jobs import job_claim, job_enqueue, job_run
+from sauti.indicators.models import IndicatorDefinition, IndicatorSnapshot, IndicatorValue
+from sauti.indicators.registry import REGISTRY
+from sauti.indicators.services import definitions_sync, indicators_compute
+from sauti.places.models import AdminUnit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_compute_stores_snapshots_and_keeps_the_old_ones(world: dict[str, Any]) -> None:
+    bria = AdminUnit.objects.get(pcode="CF521")
+    first = indicators_compute("2026-03", codes=["ALERTS_RECEIVED"], areas=[bria])
+    assert first.snapshots == 1
+    indicators_compute("2026-03", codes=["ALERTS_RECEIVED"], areas=[bria])
+    snaps = IndicatorSnapshot.objects.filter(definition__code="ALERTS_RECEIVED", area=bria)
+    assert snaps.count() == 2 and snaps.filter(current=True).count() == 1
+    total = IndicatorValue.objects.get(snapshot=snaps.get(current=True), disaggregation_key="")
+    assert (total.value, total.n, total.suppressed) == (3.0, 3, True)  # 3 < 5: a small cell
+
+
+def test_changed_definition_gets_a_new_version_and_old_values_keep_theirs(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bria = AdminUnit.objects.get(pcode="CF521")
+    indicators_compute("2026-03", codes=["FP_ACTIVE"], areas=[bria])
+    import dataclasses
+
+    changed = dataclasses.replace(REGISTRY["FP_ACTIVE"], name_en="Focal points active (v2)")
+    monkeypatch.setitem(REGISTRY, "FP_ACTIVE", changed)
+    definitions_sync()
+    assert IndicatorDefinition.objects.get(code="FP_ACTIVE").version == 2
+    assert IndicatorSnapshot.objects.get(definition__code="FP_ACTIVE").definition_version == 1
+
+
+def test_command_and_job(world: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("indicators", "compute", "--period", "2026-03", "--code", "CVR_WOMEN_PCT")
+    assert "snapshots" in capsys.readouterr().out
+    assert IndicatorSnapshot.objects.filter(definition__code="CVR_WOMEN_PCT").count() == 7
+    with pytest.raises(CommandError, match="not a period"):
+        call_command("indicators", "compute", "--period", "March")
+    with pytest.raises(CommandError, match="unknown indicator"):
+        call_command("indicators", "compute", "--period", "2026-03", "--code", "NOPE")
+    job_enqueue("indicators.compute", {"period": "2026-Q1"})
+    done = job_run(job_claim())  # type: ignore[arg-type]
+    assert done.status == "DONE", done.last_error if hasattr(done, "last_error") else ""
+    assert IndicatorSnapshot.objects.filter(period="2026-Q1").count() == 7 * len(REGISTRY)
