@@ -66,6 +66,19 @@ def test_risk_levels_notifications_and_audited_override(
     risk = AreaRisk.objects.get(admin_unit=units["CF511"])
     assert risk.level in ("MEDIUM", "HIGH") and risk.reasons
     assert Notification.objects.filter(user=cla_ndele, admin_unit=units["CF511"]).exists()
+    # the e-mail goes through the job queue, once
+    from django.core import mail
+
+    from sauti.core.jobs import run_pending
+
+    cla_ndele.email = "cla.ndele@mission.example"
+    cla_ndele.save(update_fields=["email"])
+    run_pending()
+    run_pending()
+    assert [m.to for m in mail.outbox] == [["cla.ndele@mission.example"]] * len(
+        Notification.objects.filter(user=cla_ndele)
+    )
+    assert "Ndélé" in mail.outbox[0].subject or "Bamingui" in mail.outbox[0].subject
     assert AreaRisk.objects.get(admin_unit=units["CF521"]).level == "LOW"
     with pytest.raises(WarningError, match="reason"):
         risk_override(joc, units["CF521"], "HIGH", "short")

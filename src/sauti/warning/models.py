@@ -222,6 +222,7 @@ class Notification(models.Model):
     new_level = models.CharField(max_length=10, choices=RiskLevel.choices)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from sauti.accounts import access, audit
 from sauti.alerts.taxonomy import THREAT_LABELS
+from sauti.core.jobs import job_enqueue
 from sauti.places.models import AdminUnit
 from sauti.warning import conf
 from sauti.warning.detectors import baseline_expected, cusum, poisson_sf
@@ -245,11 +246,12 @@ def _notify(unit: AdminUnit, old: str, new: str) -> list[Notification]:
         threshold = RISK_ORDER[RiskLevel(sub.min_level)]
         if RISK_ORDER[RiskLevel(old)] < threshold <= RISK_ORDER[RiskLevel(new)]:
             if access.has_perm(sub.user, "warning.view") and access.in_scope(sub.user, unit.path):
-                notes.append(
-                    Notification.objects.create(
-                        user=sub.user, admin_unit=unit, old_level=old, new_level=new
-                    )
+                note = Notification.objects.create(
+                    user=sub.user, admin_unit=unit, old_level=old, new_level=new
                 )
+                # Outbox: the e-mail job is queued in the same transaction as the notification.
+                job_enqueue("warning.notify", {"notification_id": note.id})
+                notes.append(note)
     return notes
 
 
