@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "sauti.places",
     "sauti.alerts",
     "sauti.channels",
+    "sauti.response",
     "sauti.civic",
     "sauti.agreements",
     "sauti.warning",
@@ -229,6 +230,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.integer("SAUTI_MAX_BODY_BYTES", 2 * 1024 * 102
 # Background jobs.
 SAUTI_JOB_LEASE_SECONDS = env.integer("SAUTI_JOB_LEASE_SECONDS", 300, minimum=5)
 SAUTI_JOB_MAX_ATTEMPTS = env.integer("SAUTI_JOB_MAX_ATTEMPTS", 8, minimum=1)
+# Response (docs/response.md): transmitting de-identified alerts to the national forces liaison is
+# a mission decision, off by default (DP-5).
+SAUTI_NATIONAL_FORCES_TRANSMISSION = env.boolean("SAUTI_NATIONAL_FORCES_TRANSMISSION", False)
 # Exports at or above this many rows run as background jobs from the pages and the API
 SAUTI_EXPORT_INLINE_MAX_ROWS = env.integer("SAUTI_EXPORT_INLINE_MAX_ROWS", 20000, minimum=1)
 

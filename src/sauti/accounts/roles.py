@@ -80,6 +80,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     ),
     "indicators.manage": frozenset({R.CA_OFFICER, R.ANALYST}),
     "exports.personal": frozenset({R.DPO_FOCAL}),
+    # Response (issue 5): moving alerts along the workflow (the table in alerts.workflow says
+    # which role makes which step), the live board, feedback to reporters and the metrics.
+    "alerts.transition": frozenset({R.CLA, R.CA_OFFICER, R.JOC_OFFICER, R.RESPONDER_UNIT}),
+    "response.board": frozenset(_FIELD_STAFF | {R.RESPONDER_UNIT}),
+    "response.feedback": frozenset({R.CLA, R.CA_OFFICER}),
+    "response.metrics": frozenset(_FIELD_STAFF | {R.RESPONDER_UNIT, R.ANALYST}),
 }
 
 

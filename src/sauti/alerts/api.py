@@ -19,6 +19,7 @@ from pydantic import Field
 from sauti.accounts import access
 from sauti.alerts import selectors
 from sauti.alerts.models import COUNT_KEYS, PARSED_FIELDS, Alert
+from sauti.alerts.workflow import AlertState, TransitionError, alert_transition, allowed_targets
 from sauti.places.models import AdminUnit
 
 router = Router(tags=["alerts"])
@@ -65,6 +66,10 @@ class AlertOut(Schema):
     admin_pcode: str
     received_at: datetime
     flags: list[str]
+    priority: str = Field("", description="P1–P4 once triaged (domain.md §7.6)")
+    verification_status: str = "UNVERIFIED"
+    due_at: datetime | None = Field(None, description="The next deadline (SLA), if any")
+    due_step: str = ""
 
     @staticmethod
     def resolve_place(obj: Alert) -> dict[str, Any]:
@@ -93,6 +98,45 @@ class AlertOut(Schema):
         return obj.admin_unit.pcode
 
 
+class TransitionOut(Schema):
+    from_state: str = Field(..., alias="from", description="'' for the first step (∅ → RECEIVED)")
+    to: str
+    by: str | None = Field(None, description="Username, or null for the system")
+    at: datetime
+    reason: str
+
+
+class AlertDetailOut(AlertOut):
+    timeline: list[TransitionOut]
+    allowed: list[str] = Field(
+        [], description="States the caller may move this alert to now (role and guard aside)"
+    )
+
+
+class TransitionIn(Schema):
+    to: str = Field(..., description="Target state (domain.md §4.1)")
+    reason: str = Field("", max_length=500)
+    response_option: str | None = Field(
+        None, description="With RESPONSE_DECIDED: the option chosen (§7.8), e.g. NO_ACTION"
+    )
+
+
+def _detail(alert: Alert, user: Any) -> Alert:
+    """The alert with its timeline and the caller's allowed next states attached for the schema."""
+    alert.timeline = [  # type: ignore[attr-defined]
+        {
+            "from": t.from_state,
+            "to": t.to_state,
+            "by": t.by.username if t.by else None,
+            "at": t.at,
+            "reason": t.reason,
+        }
+        for t in alert.transitions.select_related("by").order_by("at", "id")
+    ]
+    alert.allowed = allowed_targets(alert, user)  # type: ignore[attr-defined]
+    return alert
+
+
 class AlertIn(Schema):
     text: str = Field(..., description="The message as received (French, English, local languages)")
     country: str = Field(..., description="ISO 3166-1 alpha-2 code of the country, e.g. CF")
@@ -110,9 +154,40 @@ def list_alerts(request: HttpRequest) -> QuerySet[Alert]:
     return selectors.alerts_visible_to(request.auth)  # type: ignore[attr-defined]
 
 
-@router.get("/{alert_id}", response={200: AlertOut, 404: ErrorOut}, summary="One alert")
+@router.get(
+    "/{alert_id}",
+    response={200: AlertDetailOut, 404: ErrorOut},
+    by_alias=True,
+    summary="One alert, with its state and timeline of transitions",
+)
 def get_alert(request: HttpRequest, alert_id: int) -> Alert:
-    return selectors.alert_get(request.auth, alert_id)  # type: ignore[attr-defined]
+    alert = selectors.alert_get(request.auth, alert_id)  # type: ignore[attr-defined]
+    return _detail(alert, request.auth)  # type: ignore[attr-defined]
+
+
+@router.post(
+    "/{alert_id}/transition",
+    response={200: AlertDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    by_alias=True,
+    summary="Move an alert to another state (409 with the reason when the workflow forbids it)",
+)
+def transition_alert(request: HttpRequest, alert_id: int, payload: TransitionIn) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    access.require(user, "alerts.transition")
+    alert = selectors.alert_get(user, alert_id)
+    fields: dict[str, Any] = {}
+    if payload.response_option is not None:
+        if payload.to != AlertState.RESPONSE_DECIDED:
+            return Status(400, {"detail": "response_option goes only with RESPONSE_DECIDED"})
+        option = payload.response_option.strip().upper()
+        if not option or len(option) > 30 or not option.replace("_", "").isalpha():
+            return Status(400, {"detail": "response_option must be a code such as PATROL_DAY"})
+        fields["response_option"] = option
+    try:
+        alert = alert_transition(alert, payload.to, user, payload.reason, fields=fields)
+    except TransitionError as exc:
+        return Status(409, {"detail": str(exc)})
+    return _detail(selectors.alert_get(user, alert_id), user)
 
 
 @router.post(

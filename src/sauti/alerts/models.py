@@ -7,9 +7,32 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sauti.alerts.workflow import AlertState
+
 # Fields the parser fills; a human edit locks a field so that re-parsing never overwrites it.
 PARSED_FIELDS = ("threat_type", "place", "occurred_at", "actors", "counts")
 COUNT_KEYS = ("killed", "injured", "abducted", "displaced")
+
+
+class Priority(models.TextChoices):
+    P1 = "P1", _("P1 imminent threat to life")
+    P2 = "P2", _("P2 credible threat")
+    P3 = "P3", _("P3 early sign")
+    P4 = "P4", _("P4 other")
+
+
+class Verification(models.TextChoices):
+    UNVERIFIED = "UNVERIFIED", _("Unverified")
+    CORROBORATED = "CORROBORATED", _("Corroborated")
+    CONFIRMED = "CONFIRMED", _("Confirmed")
+    UNFOUNDED = "UNFOUNDED", _("Unfounded")
+    UNVERIFIABLE = "UNVERIFIABLE", _("Unverifiable")
+
+
+class Confidence(models.TextChoices):
+    HIGH = "HIGH", _("High")
+    MEDIUM = "MEDIUM", _("Medium")
+    LOW = "LOW", _("Low")
 
 
 class TimePrecision(models.TextChoices):
@@ -32,7 +55,39 @@ class Alert(models.Model):
         "places.AdminUnit", on_delete=models.PROTECT, related_name="alerts"
     )
     threat_type = models.CharField(_("threat type"), max_length=40, default="OTHER")
-    state = models.CharField(_("state"), max_length=20, default="RECEIVED")
+    # The workflow of domain.md §4.1 (``alerts.workflow``); changed only by ``alert_transition``.
+    state = models.CharField(
+        _("state"), max_length=20, choices=AlertState.choices, default=AlertState.RECEIVED
+    )
+    state_changed_at = models.DateTimeField(null=True, blank=True)
+    # Triage and verification (§7.6–7.7).
+    priority = models.CharField(_("priority"), max_length=2, choices=Priority.choices, blank=True)
+    verification_needed = models.BooleanField(default=False)
+    verification_status = models.CharField(
+        _("verification"),
+        max_length=12,
+        choices=Verification.choices,
+        default=Verification.UNVERIFIED,
+    )
+    source_reliability = models.PositiveSmallIntegerField(
+        _("source reliability (1–5)"), null=True, blank=True
+    )
+    attribution_confidence = models.CharField(
+        _("confidence in actor attribution"), max_length=6, choices=Confidence.choices, blank=True
+    )
+    response_option = models.CharField(_("response option"), max_length=30, blank=True)
+    # Milestones stamped by the transitions (first time each state is reached); metrics read them.
+    recorded_at = models.DateTimeField(null=True, blank=True)
+    transmitted_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    feedback_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # The next deadline (SLA) and the step it belongs to; the escalation job scans ``due_at``.
+    due_at = models.DateTimeField(null=True, blank=True)
+    due_step = models.CharField(max_length=20, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(default=0)
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
@@ -65,7 +120,11 @@ class Alert(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-id"]
-        indexes = [models.Index(fields=["admin_unit", "received_at"], name="alert_unit_received")]
+        indexes = [
+            models.Index(fields=["admin_unit", "received_at"], name="alert_unit_received"),
+            models.Index(fields=["due_at"], name="alert_due"),
+            models.Index(fields=["state", "priority", "received_at"], name="alert_board"),
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -92,3 +151,23 @@ class Actor(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AlertTransition(models.Model):
+    """One step of an alert through the workflow: from, to, by whom, when and why (§4)."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["alert", "at"], name="alert_transition_at")]
+
+    def __str__(self) -> str:
+        return f"{self.from_state or '∅'} → {self.to_state}"

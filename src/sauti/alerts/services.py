@@ -16,6 +16,7 @@ from sauti.alerts.models import COUNT_KEYS, PARSED_FIELDS, Alert, ReferenceCount
 from sauti.alerts.parsing import PARSER_VERSION, Parsed, parse
 from sauti.alerts.place_step import PlaceOutcome, resolve_place
 from sauti.alerts.taxonomy import THREAT_LABELS, THREAT_TYPES
+from sauti.alerts.workflow import record_initial
 from sauti.core.crypto import seal
 from sauti.places.models import AdminUnit
 
@@ -92,7 +93,10 @@ def alert_create(
         received_at=when,
         created_by=actor,
         state="RECORDED" if actor else "RECEIVED",
+        recorded_at=when if actor else None,
+        state_changed_at=when,
     )
+    record_initial(alert, actor)
     audit.record(
         "object.create", actor=actor, obj=alert, summary=f"alert {alert.reference} created"
     )
@@ -181,7 +185,9 @@ def alert_receive(
     if parsed.time is not None and parsed.time.future:
         alert.flags = [*alert.flags, "FUTURE_EVENT"]
     alert.reference = reference_next(alert.admin_unit, received_at)
+    alert.state_changed_at = received_at
     alert.save()
+    record_initial(alert, actor)
     audit.record(
         "alert.receive",
         actor=actor,

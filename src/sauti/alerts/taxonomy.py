@@ -33,3 +33,32 @@ THREAT_LABELS = {
 }
 THREAT_TYPES = tuple(THREAT_LABELS)
 THREAT_CHOICES = [(code, label) for code, label in THREAT_LABELS.items()]
+
+# Default priority per threat type (§7.1); the CLA's triage may change it.
+DEFAULT_PRIORITY = {
+    "ARMED_ATTACK_IMMINENT": "P1",
+    "ARMED_ATTACK_ONGOING": "P1",
+    "ARMED_CLASH": "P1",
+    "KILLING": "P1",
+    "ABDUCTION": "P1",
+    "SEXUAL_VIOLENCE": "P1",
+    "ARMED_MOVEMENT": "P2",
+    "THREAT_INTIMIDATION": "P2",
+    "LOOTING_DESTRUCTION": "P2",
+    "EXPLOSIVE_DEVICE": "P1",
+    "SHELLING_AIR": "P1",
+    "INTERCOMMUNAL_TENSION": "P3",
+    "LAND_DISPUTE": "P3",
+    "TRANSHUMANCE_TENSION": "P3",
+    "CATTLE_RAID": "P2",
+    "ROADBLOCK_EXTORTION": "P3",
+    "RECRUITMENT": "P2",
+    "HATE_SPEECH_INCITEMENT": "P3",
+    "RUMOUR_DISINFO": "P3",
+    "PROTEST_RIOT": "P2",
+    "ARREST_DETENTION": "P3",
+    "DISPLACEMENT": "P2",
+    "ATTACK_ON_MISSION": "P1",
+    "CRIME_OTHER": "P4",
+    "OTHER": "P4",
+}

@@ -13,6 +13,7 @@ from sauti.alerts import selectors
 from sauti.alerts.exports import alerts_to_hxl_csv
 from sauti.alerts.forms import CallLogForm
 from sauti.alerts.services import alert_set_fields
+from sauti.alerts.workflow import AlertState, alert_transition, allowed_targets
 
 
 @login_required
@@ -76,10 +77,10 @@ def alert_new(request: HttpRequest) -> HttpResponse:
         }
         if stored.created and changes:
             alert_set_fields(alert, changes, actor=request.user, request=request)  # type: ignore[arg-type]
-        if stored.created:
-            type(alert).objects.filter(pk=alert.pk, state="RECEIVED").update(
-                state="RECORDED", created_by=request.user
-            )
+        if stored.created and alert.state == AlertState.RECEIVED:
+            type(alert).objects.filter(pk=alert.pk).update(created_by=request.user)
+            if AlertState.RECORDED in allowed_targets(alert, request.user):
+                alert_transition(alert, AlertState.RECORDED, request.user, "call logged")
         return redirect("alerts:detail", alert_id=alert.pk)
     return render(
         request, "alerts/new.html", {"form": form}, status=400 if request.method == "POST" else 200

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -355,6 +356,29 @@ def _callback(alert: Alert, reporter: Reporter, area: AdminUnit) -> CallbackTask
     )
 
 
+# Other apps route some inbound texts to themselves (e.g. response: "OK 7KQ2MX" acknowledges a
+# transmission). A route returns the alert the text belongs to, or None to let intake go on.
+InboundRoute = Callable[[str, str, Channel], "Alert | None"]
+_ROUTES: list[InboundRoute] = []
+
+
+def inbound_route(func: InboundRoute) -> InboundRoute:
+    """Register a route tried on every inbound SMS before it becomes an alert."""
+    if func not in _ROUTES:
+        _ROUTES.append(func)
+    return func
+
+
+def _route_elsewhere(text: str, sender: str, channel: Channel) -> Alert | None:
+    if not text or channel.type not in SMS_TYPES:
+        return None
+    for route in _ROUTES:
+        alert = route(text, sender, channel)
+        if alert is not None:
+            return alert
+    return None
+
+
 _DONE_STATES = (InboundMessage.State.LINKED, InboundMessage.State.IGNORED_SPAM)
 
 
@@ -387,6 +411,16 @@ def inbound_process(inbound_id: int, *, stored: InboundMessage | None = None) ->
         channel = message.channel
         text = unseal(message.text_sealed) if message.text_sealed else ""
         sender = unseal(message.sender_sealed) if message.sender_sealed else ""
+        routed = _route_elsewhere(text, sender, channel)
+        if routed is not None:
+            # A reply meant for another service (a responder's acknowledgement code): linked to
+            # its alert, never a new alert, and the responder never becomes a reporter.
+            message.alert = routed
+            message.flags = [*(message.flags or []), "ROUTED_REPLY"]
+            message.processing_state = InboundMessage.State.LINKED
+            message.error = ""
+            message.save(update_fields=["alert", "flags", "processing_state", "error"])
+            return message
         reporter = message.reporter or (reporter_for_sender(sender, channel) if sender else None)
         message.reporter = reporter
         flags = list(message.flags or [])

@@ -15,11 +15,13 @@ from sauti.accounts import access
 SECTIONS = [
     (_("Home"), "web:home", None),
     (_("Alerts"), "alerts:list", "alerts.view"),
+    (_("Response"), "response:board", "response.board"),
     (_("Places"), "places:search", "places.view"),
     (_("Reporters"), "channels:reporter_list", "reporters.view"),
     (_("Civil society"), "civic:home", "civic.view"),
     (_("Peace agreements"), "agreements:list", "agreements.view"),
     (_("Early warning"), "warning:home", "warning.view"),
+    (_("Indicators"), "indicators:dashboard", "indicators.view"),
     (_("Audit log"), "audit_log", "audit.view"),
 ]
 

@@ -1,0 +1,146 @@
+"""Response: what happens after an alert is recorded — transmission, acknowledgement, deadlines,
+notifications and feedback to the reporter (domain.md §3.4, §4.1)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Step(models.TextChoices):
+    CALLBACK = "CALLBACK", _("Callback after missed call")
+    RECORD = "RECORD", _("Recorded")
+    TRANSMIT = "TRANSMIT", _("Transmitted")
+    ACK = "ACK", _("Acknowledged by responder")
+    DECIDE = "DECIDE", _("Response decided")
+    RESPOND = "RESPOND", _("Response completed")
+    FEEDBACK = "FEEDBACK", _("Feedback to reporter")
+
+
+class Party(models.TextChoices):
+    BASE_COMMANDER = "BASE_COMMANDER", _("Base commander")
+    FIELD_JOC = "FIELD_JOC", _("Field JOC")
+    HEAD_OF_OFFICE = "HEAD_OF_OFFICE", _("Head of office / POC")
+    MISSION_JOC = "MISSION_JOC", _("Mission JOC")
+    NATIONAL_FORCES = "NATIONAL_FORCES", _("National forces liaison")
+    HR_SECTION = "HR_SECTION", _("Human rights")
+    CP_SECTION = "CP_SECTION", _("Child protection")
+    WPA = "WPA", _("Women protection")
+
+
+# Escalation ladder (§4.1): base → field JOC → head of office/POC → mission JOC.
+LADDER = (Party.BASE_COMMANDER, Party.FIELD_JOC, Party.HEAD_OF_OFFICE, Party.MISSION_JOC)
+
+
+class SLAPolicy(models.Model):
+    """A mission's own target, in minutes, for one step and priority (overrides §4.1 defaults)."""
+
+    step = models.CharField(max_length=10, choices=Step.choices)
+    priority = models.CharField(max_length=2)
+    minutes = models.PositiveIntegerField(null=True, blank=True, help_text="empty = no deadline")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["step", "priority"], name="sla_step_priority")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.step} {self.priority}: {self.minutes}"
+
+
+class RoutingRule(models.Model):
+    """Which responder group receives alerts of an area (and below), threat type and priority."""
+
+    area = models.ForeignKey("places.AdminUnit", on_delete=models.PROTECT, related_name="+")
+    threat_type = models.CharField(max_length=40, blank=True, help_text="empty = any")
+    priorities = models.JSONField(default=list, blank=True, help_text="empty = any")
+    party = models.CharField(max_length=16, choices=Party.choices)
+    # The responder (user) who receives it; content level follows the party (DP-5).
+    responder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="routing_rules"
+    )
+    active = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return f"{self.area_id} {self.threat_type or '*'} → {self.party}"
+
+
+class Transmission(models.Model):
+    """An alert sent to one responder or decision point, awaiting acknowledgement (§3.4)."""
+
+    class Content(models.TextChoices):
+        FULL_INTERNAL = "FULL_INTERNAL", _("Full (internal)")
+        DEIDENTIFIED = "DEIDENTIFIED", _("De-identified")
+
+    alert = models.ForeignKey(
+        "alerts.Alert", on_delete=models.CASCADE, related_name="transmissions"
+    )
+    to_party = models.CharField(max_length=16, choices=Party.choices)
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    level = models.PositiveSmallIntegerField(default=0)
+    content_level = models.CharField(max_length=14, choices=Content.choices)
+    # The text the responder receives: written for them, never the reporter's identity (DP-5).
+    content = models.CharField(max_length=500)
+    # Short code the responder replies with by SMS ("OK 7KQ2MX") to acknowledge.
+    ack_code = models.CharField(max_length=8, unique=True)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_via = models.CharField(max_length=8, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.alert_id} → {self.to_party}"
+
+
+class Notification(models.Model):
+    """An in-app notice to one user about one alert (the bell on the board)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    alert = models.ForeignKey(
+        "alerts.Alert", on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20)
+    text = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.text}"
+
+
+class Feedback(models.Model):
+    """Closing the loop: what the reporter was told, in their language (§3.4, DP-7)."""
+
+    class Kind(models.TextChoices):
+        ACK_RECEIVED = "ACK_RECEIVED", _("Alert received")
+        ACTION_TAKEN = "ACTION_TAKEN", _("Action taken")
+        NO_ACTION_EXPLAINED = "NO_ACTION_EXPLAINED", _("No action, explained")
+        SAFETY_ADVICE = "SAFETY_ADVICE", _("Safety advice")
+
+    alert = models.ForeignKey("alerts.Alert", on_delete=models.CASCADE, related_name="feedback")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    language = models.CharField(max_length=5)
+    outbound_id = models.BigIntegerField(null=True, blank=True)
+    suppressed = models.BooleanField(default=False)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.alert_id} {self.kind}"
