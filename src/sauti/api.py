@@ -99,6 +99,9 @@ def _register_routers() -> None:
     from sauti.warning.api import router as warning_router
 
     api.add_router("/warning", warning_router)
+    from sauti.indicators.api import router as indicators_router
+
+    api.add_router("/indicators", indicators_router)
 
 
 _register_routers()

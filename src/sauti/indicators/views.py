@@ -74,7 +74,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if row["definition"].unit == Unit.COUNT and cells:
             top = sorted(cells, key=lambda c: -(c.value or 0))[:10]
             row["chart"] = svg_bars(
-                [c.disaggregation_key.split("=", 1)[1] for c in top],
+                [c.disaggregation_key.split("=", 1)[-1] for c in top],
                 [(row["name"], "#1f4e79", [float(c.value or 0) for c in top])],
                 width=520,
                 height=170,

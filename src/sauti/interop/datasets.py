@@ -103,10 +103,10 @@ def alerts_aggregated(user: Any, area: AdminUnit | None, suppress: bool) -> Data
     table = Table(
         "Sauti alerts by admin2, ISO week and threat type",
         [
-            Column("adm_pcode", "#adm2+code"),
+            Column("adm_pcode", "#adm2+code", trusted=True),
             Column("adm_name", "#adm2+name"),
-            Column("week", "#date+week"),
-            Column("threat_type", "#event+type"),
+            Column("week", "#date+week", trusted=True),
+            Column("threat_type", "#event+type", trusted=True),
             Column("alerts", "#affected+alerts+num", numeric=True),
         ],
         gen(),
@@ -116,15 +116,15 @@ def alerts_aggregated(user: Any, area: AdminUnit | None, suppress: bool) -> Data
 
 
 ALERT_DETAIL_COLUMNS = [
-    Column("reference", "#event+id"),
-    Column("date", "#date+received"),
-    Column("week", "#date+week"),
-    Column("threat_type", "#event+type"),
-    Column("state", "#status"),
-    Column("channel", "#meta+channel"),
-    Column("adm1_pcode", "#adm1+code"),
-    Column("adm2_pcode", "#adm2+code"),
-    Column("adm_pcode", "#adm+code"),
+    Column("reference", "#event+id", trusted=True),
+    Column("date", "#date+received", trusted=True),
+    Column("week", "#date+week", trusted=True),
+    Column("threat_type", "#event+type", trusted=True),
+    Column("state", "#status", trusted=True),
+    Column("channel", "#meta+channel", trusted=True),
+    Column("adm1_pcode", "#adm1+code", trusted=True),
+    Column("adm2_pcode", "#adm2+code", trusted=True),
+    Column("adm_pcode", "#adm+code", trusted=True),
 ]
 
 

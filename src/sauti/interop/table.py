@@ -9,9 +9,14 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Column:
+    """``trusted``: values Sauti itself produces (codes, references, dates, P-codes), never text
+    typed by people, so writers skip the formula-injection guard on them (speed on large exports).
+    ``numeric`` columns are never guarded either."""
+
     name: str
     hxl: str
     numeric: bool = False
+    trusted: bool = False
 
 
 @dataclass

@@ -17,7 +17,7 @@ def write_xlsx(table: Table, out: IO[bytes], progress: Any = None) -> int:
     ws = wb.create_sheet("data")
     ws.append(table.names())
     ws.append(table.tags())
-    text_cols = [i for i, c in enumerate(table.columns) if not c.numeric]
+    text_cols = [i for i, c in enumerate(table.columns) if not (c.numeric or c.trusted)]
     n = 0
     for row in table.rows:
         for i in text_cols:
