@@ -172,9 +172,11 @@ def test_import_paths_store_what_the_sheets_say(imported: None) -> None:
     assert Organisation.objects.count() == sum(n for _r, n in OBSERVATORIES.values())
     assert Participant.objects.count() == 149
     assert TraditionalAuthority.objects.count() == 149
-    # Sealed: the names are nowhere in clear.
-    assert not Participant.objects.filter(name_sealed__contains="Chef").exists()
-    assert not TraditionalAuthority.objects.filter(name_sealed__contains="Chef").exists()
+    # Sealed: the names are nowhere in clear. (Search for a long, accented fragment: a short one
+    # like "Chef" turns up by chance in random base64 tokens, case-insensitively on SQLite.)
+    assert not Participant.objects.filter(name_sealed__contains="Numéro").exists()
+    assert not TraditionalAuthority.objects.filter(name_sealed__contains="Numéro").exists()
+    assert all("Numéro" not in p.name_sealed for p in Participant.objects.all())
 
 
 def test_api_reports_329_chiefs_90_women_and_7_observatories(imported: None, analyst) -> None:
