@@ -233,6 +233,8 @@ SAUTI_JOB_MAX_ATTEMPTS = env.integer("SAUTI_JOB_MAX_ATTEMPTS", 8, minimum=1)
 # Response (docs/response.md): transmitting de-identified alerts to the national forces liaison is
 # a mission decision, off by default (DP-5).
 SAUTI_NATIONAL_FORCES_TRANSMISSION = env.boolean("SAUTI_NATIONAL_FORCES_TRANSMISSION", False)
+# A community alert network with no inbound message for this many days is flagged silent.
+SAUTI_SILENT_NETWORK_DAYS = env.integer("SAUTI_SILENT_NETWORK_DAYS", 14, minimum=1)
 # Exports at or above this many rows run as background jobs from the pages and the API
 SAUTI_EXPORT_INLINE_MAX_ROWS = env.integer("SAUTI_EXPORT_INLINE_MAX_ROWS", 20000, minimum=1)
 

@@ -44,9 +44,9 @@ def test_deadlines_follow_the_sla_table(units, cla_bria, routing):
 def test_no_ack_escalates_up_the_ladder(units, cla_bria, routing, commander, field_joc):
     alert = transmitted(units, cla_bria, "P1")
     assert list(Transmission.objects.values_list("to_user__username", "level")) == [("cdt.bria", 0)]
-    assert escalate_due(T0 + timedelta(minutes=14)) == {"flagged": 0, "escalated": 0}
+    assert escalate_due(T0 + timedelta(minutes=14)) == {"flagged": 0, "escalated": 0, "seen": 0}
     result = escalate_due(T0 + timedelta(minutes=16))  # ack due at 5 + 10 min
-    assert result == {"flagged": 1, "escalated": 1}
+    assert result == {"flagged": 1, "escalated": 1, "seen": 1}
     alert.refresh_from_db()
     assert "NO_ACK" in alert.flags and alert.escalation_level == 1
     assert alert.state == S.TRANSMITTED and alert.due_at == T0 + timedelta(minutes=26)
@@ -55,7 +55,7 @@ def test_no_ack_escalates_up_the_ladder(units, cla_bria, routing, commander, fie
     assert "FIELD_JOC" in step.reason
     assert Transmission.objects.filter(level=1, to_user=field_joc).count() == 1
     # a second scan at the same time changes nothing (idempotent)
-    assert escalate_due(T0 + timedelta(minutes=16)) == {"flagged": 0, "escalated": 0}
+    assert escalate_due(T0 + timedelta(minutes=16)) == {"flagged": 0, "escalated": 0, "seen": 0}
     # field JOC acknowledges: the deadline moves to the decision
     alert_transition(alert, S.ACKNOWLEDGED, field_joc, now=T0 + timedelta(minutes=20))
     alert.refresh_from_db()

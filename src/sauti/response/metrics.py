@@ -42,7 +42,7 @@ STEPS: dict[str, tuple[Any, str, tuple[str, ...]]] = {
     "respond": (_("Time to respond"), "responded_at", ("received_at",)),
     "feedback": (_("Time to feedback"), "feedback_at", ("responded_at", "decided_at")),
 }
-GROUPS = {"area": _("Area"), "base": _("Base"), "month": _("Month")}
+GROUPS = {"area": _("Admin area"), "base": _("Base"), "month": _("Month")}
 
 
 class Percentile(Aggregate):

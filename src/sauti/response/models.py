@@ -144,3 +144,36 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alert_id} {self.kind}"
+
+
+class Device(models.Model):
+    """Equipment issued to a focal point or kept by a network (phone, radio, charger)."""
+
+    class Kind(models.TextChoices):
+        PHONE = "PHONE", _("Phone")
+        RADIO = "RADIO", _("Radio")
+        CHARGER = "CHARGER", _("Charger (solar)")
+        OTHER = "OTHER", _("Other")
+
+    class Status(models.TextChoices):
+        ISSUED = "ISSUED", _("Issued")
+        LOST = "LOST", _("Lost or stolen")
+        BROKEN = "BROKEN", _("Broken")
+        RETURNED = "RETURNED", _("Returned")
+
+    network = models.ForeignKey(
+        "channels.Network", on_delete=models.CASCADE, related_name="devices"
+    )
+    # The holder by pseudonym only; a lost phone is a reason to review the holder's safety (§4.3).
+    reporter = models.ForeignKey(
+        "channels.Reporter", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    label = models.CharField(_("label or serial"), max_length=100, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.ISSUED
+    )
+    issued_at = models.DateField(_("issued on"), default=timezone.localdate)
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.label}"

@@ -299,13 +299,14 @@ def escalate_due(now: datetime | None = None, limit: int = 500) -> dict[str, int
     ladder (TRANSMITTED → TRANSMITTED, by the system) with a new deadline; a late decision or
     response notifies the next rung; other misses are flagged once."""
     when = now or timezone.now()
-    counts = {"flagged": 0, "escalated": 0}
+    counts = {"flagged": 0, "escalated": 0, "seen": 0}
     table = sla.sla_table()
     ids = list(
         Alert.objects.filter(due_at__lte=when, state__in=list(OPEN_STATES))
         .order_by("due_at")
         .values_list("id", flat=True)[:limit]
     )
+    counts["seen"] = len(ids)
     for alert_id in ids:
         with transaction.atomic():
             alert = Alert.objects.select_for_update().select_related("admin_unit").get(pk=alert_id)

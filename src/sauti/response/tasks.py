@@ -16,10 +16,19 @@ from sauti.core.jobs import job
 from sauti.response.models import Notification
 from sauti.response.services import escalate_due
 
+BATCH = 500
+
 
 @job("response.escalate")
 def escalate() -> dict[str, Any]:
-    return escalate_due(timezone.now())
+    """Scan in batches until no overdue alert is left (a backlog after an outage is cleared)."""
+    total = {"flagged": 0, "escalated": 0, "seen": 0}
+    while True:
+        counts = escalate_due(timezone.now(), limit=BATCH)
+        for key in total:
+            total[key] += counts[key]
+        if counts["seen"] < BATCH or counts["flagged"] + counts["escalated"] == 0:
+            return total
 
 
 @job("response.notify")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("rows/", views.board_rows, name="rows"),
     path("feedback/", views.feedback_list, name="feedback"),
     path("metrics/", views.metrics_page, name="metrics"),
+    path("networks/", views.networks, name="networks"),
     path("alerts/<int:alert_id>/", views.alert_detail, name="detail"),
     path("alerts/<int:alert_id>/transition/", views.transition, name="transition"),
     path("alerts/<int:alert_id>/ack/<int:tx_id>/", views.acknowledge, name="ack"),

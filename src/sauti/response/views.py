@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -18,7 +19,7 @@ from sauti.alerts import selectors as alert_selectors
 from sauti.alerts.models import Confidence, Priority, Verification
 from sauti.alerts.taxonomy import THREAT_CHOICES
 from sauti.alerts.workflow import AlertState, TransitionError, alert_transition, allowed_targets
-from sauti.response import metrics, selectors, services
+from sauti.response import metrics, network, selectors, services
 from sauti.response.models import Feedback, Transmission
 
 BOARD_ROWS = 50
@@ -160,3 +161,47 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
         "response/metrics.html",
         {"table": table, "group": group, "groups": metrics.GROUPS, "steps": metrics.STEPS},
     )
+
+
+@login_required
+def networks(request: HttpRequest) -> HttpResponse:
+    """Network health: last contact per network and focal point, silent flag, devices."""
+    access.require(request.user, "reporters.view")
+    if request.method == "POST":
+        from sauti.channels.models import Network
+
+        net = access.get_visible(
+            request.user,
+            "reporters.view",
+            Network.objects.select_related("area"),
+            "area",
+            pk=request.POST.get("network") if str(request.POST.get("network", "")).isdigit() else 0,
+        )
+        try:
+            if request.POST.get("action") == "ping":
+                count = network.network_test_ping(net, request.user)
+                messages.success(request, _("Test sent to %(n)s focal points.") % {"n": count})
+            else:
+                network.device_register(
+                    net,
+                    request.user,
+                    kind=request.POST.get("kind", ""),
+                    label=request.POST.get("label", ""),
+                )
+                messages.success(request, _("Device registered."))
+        except ValueError as exc:
+            messages.error(request, str(exc))
+            return render(request, "response/networks.html", _networks_context(request), status=400)
+        return redirect("response:networks")
+    return render(request, "response/networks.html", _networks_context(request))
+
+
+def _networks_context(request: HttpRequest) -> dict[str, Any]:
+    from sauti.response.models import Device
+
+    return {
+        "rows": network.network_health(request.user),
+        "silent_days": settings.SAUTI_SILENT_NETWORK_DAYS,
+        "can_manage": access.has_perm(request.user, "network.manage"),
+        "device_kinds": Device.Kind.choices,
+    }
