@@ -184,3 +184,14 @@ def test_api_transition_200_409_403_404(client, units, cla_bria, cla_ndele, anal
     assert scope.status_code == 404
     alert.refresh_from_db()
     assert alert.state == "RECORDED" and alert.transitions.count() == 2
+
+
+def test_refusal_in_french(units, cla_bria):
+    from django.utils import translation
+
+    alert = new_alert(units)
+    with translation.override("fr"), pytest.raises(TransitionError, match="ne peut pas passer"):
+        alert_transition(alert, S.CLOSED, cla_bria)
+    assert str(S.TRIAGED.label) == "Triaged"
+    with translation.override("fr"):
+        assert str(S.TRIAGED.label) == "Triée"
