@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,8 @@ ROOT = Path(__file__).parents[2]
 
 def test_bench_smoke() -> None:
     need(COD, UCDP)
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        pytest.skip("the smoke run uses its own SQLite database: once per CI run is enough")
     pytest.importorskip("pandas")
     out = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "warning" / "run.py"), "--smoke", "--json"],

@@ -66,9 +66,7 @@ def test_generic_import_places_events_and_counts_them_once(car_admin: None, tmp_
         (f"a1,2020-03-02,{NDELE},KILLING,1\na1,2020-03-03,{NDELE},KILLING,1\n", "twice"),
     ],
 )
-def test_malformed_file_imports_nothing(
-    car_admin: None, tmp_path: Path, body: str, message: str
-) -> None:
+def test_malformed_file_imports_nothing(db: None, tmp_path: Path, body: str, message: str) -> None:
     with pytest.raises(CommandError, match=message):
         call_command("warning", "import-events", str(_csv(tmp_path, body)), stdout=io.StringIO())
     assert not Event.objects.exists() and not SignalCount.objects.exists()
