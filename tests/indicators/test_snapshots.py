@@ -53,3 +53,13 @@ def test_command_and_job(world: dict[str, Any], capsys: pytest.CaptureFixture[st
     done = job_run(job_claim())  # type: ignore[arg-type]
     assert done.status == "DONE", done.last_error if hasattr(done, "last_error") else ""
     assert IndicatorSnapshot.objects.filter(period="2026-Q1").count() == 7 * len(REGISTRY)
+
+
+def test_ensure_current_computes_once_and_schedules(world: dict[str, Any]) -> None:
+    from sauti.core.models import Job
+    from sauti.indicators.services import indicators_ensure_current
+
+    first = indicators_ensure_current()
+    assert len(first) == 2 and all(first.values())
+    assert indicators_ensure_current() == {}
+    assert Job.objects.filter(name="indicators.compute", status="QUEUED").count() == 1

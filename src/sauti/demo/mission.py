@@ -149,6 +149,9 @@ def load(alert_count: int = 160) -> dict[str, Any]:
     from sauti.warning.demo import load as load_warning
 
     warning = load_warning()  # after the alerts: a burst in Ndélé that the detector flags
+    from sauti.indicators.services import indicators_ensure_current
+
+    indicators_ensure_current()  # this month and quarter; then daily through the job queue
     return {
         **civic,
         **intake,

@@ -141,3 +141,18 @@ def target_set(
         defaults={"baseline": baseline, "target": target},
     )
     return obj
+
+
+def indicators_ensure_current() -> dict[str, int]:
+    """Compute this month and quarter unless already stored, and queue the daily job (the demo
+    loader calls this, so loading twice duplicates nothing)."""
+    from sauti.indicators.periods import month_of, quarter_of
+    from sauti.indicators.tasks import schedule_next
+
+    today = timezone.localdate()
+    done = {}
+    for period in (month_of(today), quarter_of(today)):
+        if not IndicatorSnapshot.objects.filter(period=period).exists():
+            done[period] = indicators_compute(period).snapshots
+    schedule_next()
+    return done
