@@ -112,3 +112,34 @@ def test_unknown_code_and_bad_period(units: dict[str, AdminUnit]) -> None:
 
 def test_cell_is_value_and_n() -> None:
     assert Cell(1.0, 1).n == 1
+
+
+def test_alert_response_indicators_from_milestones(world: dict[str, Any]) -> None:
+    from datetime import timedelta
+
+    from sauti.alerts.models import Alert
+
+    def at(ref: str) -> Any:
+        return Alert.objects.get(reference=ref).received_at
+
+    # A1 transmitted after 30 min and responded; A2 after 90 min, decided; A3 referred, not
+    # transmitted; A4 (February) closed in March with feedback; A2 closed in March without.
+    Alert.objects.filter(reference="A1").update(
+        transmitted_at=at("A1") + timedelta(minutes=30), responded_at=at("A1") + timedelta(hours=5)
+    )
+    Alert.objects.filter(reference="A2").update(
+        transmitted_at=at("A2") + timedelta(minutes=90),
+        decided_at=at("A2") + timedelta(hours=2),
+        closed_at=at("A2") + timedelta(days=1),
+    )
+    Alert.objects.filter(reference="A3").update(state="REFERRED")
+    Alert.objects.filter(reference="A4").update(
+        feedback_at=at("A4") + timedelta(days=10), closed_at=at("A4") + timedelta(days=11)
+    )
+    assert cells("ALERTS_ADDRESSED_PCT", "CF521")[""] == (100.0, 3)
+    assert cells("ALERTS_ADDRESSED_PCT", "CF")[""] == (75.0, 4)  # Ndélé's A5 not addressed
+    assert cells("FEEDBACK_GIVEN_PCT", "CF521")[""] == (50.0, 2)
+    median = cells("MEDIAN_TIME_TO_TRANSMIT", "CF521")
+    assert median[""] == (60.0, 2)  # (30 + 90) / 2
+    assert median["p90"] == (84.0, 2)  # 30 + 0.9 × 60
+    assert cells("MEDIAN_TIME_TO_TRANSMIT", "CF511")[""] == (None, 0)

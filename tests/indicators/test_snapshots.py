@@ -63,3 +63,16 @@ def test_ensure_current_computes_once_and_schedules(world: dict[str, Any]) -> No
     assert len(first) == 2 and all(first.values())
     assert indicators_ensure_current() == {}
     assert Job.objects.filter(name="indicators.compute", status="QUEUED").count() == 1
+
+
+def test_target_command_sets_baseline_and_target(world: dict[str, Any]) -> None:
+    from sauti.indicators.models import IndicatorTarget
+
+    call_command("indicators", "target", "CVR_WOMEN_PCT", "2026-03", "CF521", "--target", "30")
+    assert IndicatorTarget.objects.get().target == 30.0
+    with pytest.raises(CommandError, match="unknown area"):
+        call_command("indicators", "target", "CVR_WOMEN_PCT", "2026-03", "XX1")
+    with pytest.raises(CommandError, match="unknown indicator"):
+        call_command("indicators", "target", "NOPE", "2026-03", "CF521")
+    with pytest.raises(CommandError, match="not a period"):
+        call_command("indicators", "target", "CVR_WOMEN_PCT", "2026-3", "CF521")

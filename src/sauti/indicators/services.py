@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from sauti.indicators import computations  # noqa: F401 - fills the registry
+from sauti.indicators import computations, computations_response  # noqa: F401 - fill the registry
 from sauti.indicators.models import (
     IndicatorDefinition,
     IndicatorSnapshot,

@@ -23,6 +23,12 @@ class Command(BaseCommand):
         )
         comp.add_argument("--code", action="append", help="only these indicators")
         sub.add_parser("list", help="List the indicator definitions.")
+        tgt = sub.add_parser("target", help="Set the baseline and target of an indicator.")
+        tgt.add_argument("code")
+        tgt.add_argument("period", help="YYYY, YYYY-Qn or YYYY-MM")
+        tgt.add_argument("pcode", help="the area")
+        tgt.add_argument("--baseline", type=float)
+        tgt.add_argument("--target", type=float)
         sub.add_parser("schedule", help="Queue the daily indicators.compute job.")
 
     def handle(self, *args: object, **opts: object) -> None:
@@ -33,6 +39,25 @@ class Command(BaseCommand):
         if action == "list":
             for code, comp in REGISTRY.items():
                 self.stdout.write(f"{code:32} {comp.range:8} {comp.unit:8} {comp.name_en}")
+            return
+        if action == "target":
+            from sauti.indicators.services import target_set
+            from sauti.places.models import AdminUnit
+
+            area = AdminUnit.objects.filter(pcode=str(opts["pcode"]).upper()).first()
+            if area is None:
+                raise CommandError(f"unknown area {opts['pcode']!r}")
+            try:
+                target_set(
+                    str(opts["code"]),
+                    str(opts["period"]),
+                    area,
+                    baseline=opts["baseline"],  # type: ignore[arg-type]
+                    target=opts["target"],  # type: ignore[arg-type]
+                )
+            except (PeriodError, IndicatorError) as exc:
+                raise CommandError(str(exc)) from None
+            self.stdout.write(f"{opts['code']} {opts['period']} {area.pcode}: target set")
             return
         if action == "schedule":
             from sauti.indicators.tasks import schedule_next
