@@ -251,3 +251,29 @@ def test_handover_package(world: dict[str, Any], analyst: Any, tmp_path: Path) -
     assert "#date+week" in alerts
     assert b"synthetic" not in everything and b"FP-" not in everything
     assert AuditEvent.objects.filter(object_type="export.handover").count() == 1
+
+
+def test_indicator_export_suppresses_small_cells_with_complements(
+    world: dict[str, Any], analyst: Any
+) -> None:
+    from sauti.indicators.services import indicators_compute
+    from sauti.places.models import AdminUnit
+
+    bria = AdminUnit.objects.get(pcode="CF521")
+    indicators_compute("2026-03", codes=["CVR_BENEFICIARIES", "CHIEFS_TRAINED", "PARTICIPANTS"], areas=[bria])
+    data, _ = export_bytes(analyst, ExportRequest("indicators", "hxl", period="2026-03"))
+    rows, _tags = hxl_rows(data)
+    got = {
+        (r["#indicator+code"], r["#indicator+disaggregation"]): r["#indicator+value+num"]
+        for r in rows
+    }
+    # 50 beneficiaries (20 F, 30 M): nothing small, all shown
+    assert got[("CVR_BENEFICIARIES", "total")] == "50"
+    assert got[("CVR_BENEFICIARIES", "sex=F")] == "20"
+    # 4 chiefs (1 F, 3 M): every count is small
+    assert got[("CHIEFS_TRAINED", "total")] == "<5"
+    assert got[("CHIEFS_TRAINED", "sex=F")] == "<5" and got[("CHIEFS_TRAINED", "sex=M")] == "<5"
+    # 20 participants: 9 F, 9 M, 2 sex unknown → the 2 hidden, and 9 women too (else 20-9-9)
+    assert got[("PARTICIPANTS", "total")] == "20"
+    assert got[("PARTICIPANTS", "sex=UNKNOWN")] == "<5"
+    assert got[("PARTICIPANTS", "sex=F")] == "x" and got[("PARTICIPANTS", "sex=M")] == "9"
