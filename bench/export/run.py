@@ -100,7 +100,7 @@ def memory_run(n: int, tmp: Path) -> dict[str, Any]:
     log(f"memory: {n:,} rows")
     out = {"baseline_csv": timed("baseline csv module", n, baseline)}
     out["hxl_csv"] = timed("HXL CSV (interop.hxl)", n, hxl)
-    out["xlsx"] = timed("XLSX write-only", n, xlsx)
+    out["xlsx"] = timed("XLSX (interop.xlsx)", n, xlsx)
     out["hxl_vs_baseline"] = round(
         out["hxl_csv"]["rows_per_s"] / out["baseline_csv"]["rows_per_s"], 3
     )

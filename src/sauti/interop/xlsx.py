@@ -1,44 +1,42 @@
-"""XLSX with openpyxl in write-only mode (streamed rows, constant memory): the data sheet carries
-the column names and the HXL hashtags; a second sheet says what the export is and what was left
-out."""
+"""XLSX exports: the data sheet carries the column names and the HXL hashtags, an "about" sheet
+says what the export is and what was left out. Written by the streaming writer of
+``xlsx_stream`` (rows go straight into the zip, constant memory); openpyxl's write-only mode was
+the first version and reads these files back in the tests. Every text is a string cell, never a
+formula (spreadsheet formula injection)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import IO, Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-
 from sauti.interop.table import Table
+from sauti.interop.xlsx_stream import write_workbook
 
 
 def write_xlsx(table: Table, out: IO[bytes], progress: Any = None) -> int:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("data")
-    ws.append(table.names())
-    ws.append(table.tags())
-    text_cols = [i for i, c in enumerate(table.columns) if not (c.numeric or c.trusted)]
-    n = 0
-    for row in table.rows:
-        for i in text_cols:
-            v = row[i]
-            if v.__class__ is str and v.startswith("="):
-                # Text typed by people is never a formula (spreadsheet formula injection).
-                cell = WriteOnlyCell(ws, value=v)
-                cell.data_type = "s"
-                row[i] = cell
-        ws.append(row)
-        n += 1
-        if progress is not None and n % 10000 == 0:
-            progress(n)
-    about = wb.create_sheet("about")
-    about.append([table.title])
-    about.append(["classification", table.classification])
-    about.append(["export id", table.watermark])
-    about.append(["rows", n])
-    for note in table.notes:
-        about.append([note])
-    wb.properties.title = table.title
-    wb.properties.identifier = table.watermark
-    wb.save(out)
-    return n
+    count = 0
+
+    def data() -> Iterator[list[Any]]:
+        nonlocal count
+        yield table.names()
+        yield table.tags()
+        for row in table.rows:
+            count += 1
+            yield row
+
+    def about() -> Iterator[list[Any]]:
+        yield [table.title]
+        yield ["classification", table.classification]
+        yield ["export id", table.watermark]
+        yield ["rows", count]
+        for note in table.notes:
+            yield [note]
+
+    write_workbook(
+        out,
+        [("data", data()), ("about", about())],
+        title=table.title,
+        identifier=table.watermark,
+        progress=progress,
+    )
+    return count
