@@ -99,3 +99,12 @@ def test_api_values_and_export(computed: None, cla_bria: Any) -> None:
     run_pending()
     status = c.get(f"/api/v1/indicators/exports/{r.json()['id']}").json()
     assert status["status"] == "DONE" and status["download"]
+
+
+def test_drill_down_needs_the_records_permission(computed: None, units: Any) -> None:
+    ddr = make_user("ddr", "DDR_OFFICER", ["CF"])  # indicators and civic, not alerts
+    c = client_for(ddr)
+    html = c.get("/indicators/?area=CF521&period=2026-03").content.decode()
+    assert "records/alerts/" not in html and "records/activities/" in html
+    assert c.get("/indicators/records/alerts/?area=CF521&period=2026-03").status_code == 403
+    assert c.get("/indicators/records/activities/?area=CF521&period=2026-03").status_code == 200

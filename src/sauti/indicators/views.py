@@ -36,6 +36,7 @@ DRILL = {
     "CHIEFS_TRAINED": "activities",
     "CSO_ENGAGED": "activities",
 }
+DRILL_PERMISSION = {"alerts": "alerts.view", "activities": "civic.view"}
 
 
 def _user(request: HttpRequest) -> User:
@@ -70,7 +71,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for row in rows:
         cells = [c for c in row["cells"] if c.value is not None]
         row["name"] = row["definition"].name(lang)
-        row["drill"] = DRILL.get(row["definition"].code)
+        drill = DRILL.get(row["definition"].code)
+        # a link only where the user may read those records themselves
+        row["drill"] = drill if drill and access.has_perm(user, DRILL_PERMISSION[drill]) else None
         if row["definition"].unit == Unit.COUNT and cells:
             top = sorted(cells, key=lambda c: -(c.value or 0))[:10]
             row["chart"] = svg_bars(
