@@ -76,3 +76,16 @@ def test_target_command_sets_baseline_and_target(world: dict[str, Any]) -> None:
         call_command("indicators", "target", "NOPE", "2026-03", "CF521")
     with pytest.raises(CommandError, match="not a period"):
         call_command("indicators", "target", "CVR_WOMEN_PCT", "2026-3", "CF521")
+
+
+def test_daily_job_computes_month_and_quarter_and_requeues(
+    world: dict[str, Any], settings: Any, tmp_path: Any
+) -> None:
+    from sauti.core.models import Job
+    from sauti.indicators.tasks import compute
+
+    settings.DATA_DIR = tmp_path
+    done = compute()
+    assert len([k for k in done if k != "export_files_removed"]) == 2
+    assert done["export_files_removed"] == 0
+    assert Job.objects.filter(name="indicators.compute", status="QUEUED").count() == 1

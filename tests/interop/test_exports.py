@@ -260,7 +260,9 @@ def test_indicator_export_suppresses_small_cells_with_complements(
     from sauti.places.models import AdminUnit
 
     bria = AdminUnit.objects.get(pcode="CF521")
-    indicators_compute("2026-03", codes=["CVR_BENEFICIARIES", "CHIEFS_TRAINED", "PARTICIPANTS"], areas=[bria])
+    indicators_compute(
+        "2026-03", codes=["CVR_BENEFICIARIES", "CHIEFS_TRAINED", "PARTICIPANTS"], areas=[bria]
+    )
     data, _ = export_bytes(analyst, ExportRequest("indicators", "hxl", period="2026-03"))
     rows, _tags = hxl_rows(data)
     got = {
@@ -277,3 +279,19 @@ def test_indicator_export_suppresses_small_cells_with_complements(
     assert got[("PARTICIPANTS", "total")] == "20"
     assert got[("PARTICIPANTS", "sex=UNKNOWN")] == "<5"
     assert got[("PARTICIPANTS", "sex=F")] == "x" and got[("PARTICIPANTS", "sex=M")] == "9"
+
+
+def test_old_export_files_are_removed(settings: Any, tmp_path: Path) -> None:
+    import os
+    import time
+
+    from sauti.interop.jobs import export_dir, exports_cleanup
+
+    settings.DATA_DIR = tmp_path
+    old, new = export_dir() / "job-1.csv", export_dir() / "job-2.csv"
+    old.write_text("x")
+    new.write_text("y")
+    day_ago = time.time() - 25 * 3600
+    os.utime(old, (day_ago, day_ago))
+    assert exports_cleanup() == 1
+    assert not old.exists() and new.exists()

@@ -29,8 +29,13 @@ def compute(period: str | None = None) -> dict[str, Any]:
     if period:
         result = indicators_compute(period)
         return {"period": period, "snapshots": result.snapshots}
+    from sauti.interop.jobs import exports_cleanup
+
     today = timezone.localdate()
-    done = {p: indicators_compute(p).snapshots for p in (month_of(today), quarter_of(today))}
+    done: dict[str, Any] = {
+        p: indicators_compute(p).snapshots for p in (month_of(today), quarter_of(today))
+    }
+    done["export_files_removed"] = exports_cleanup()  # the daily run also clears old downloads
     schedule_next()
     return done
 

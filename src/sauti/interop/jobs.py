@@ -84,3 +84,20 @@ def export_job_file(job: Job) -> Path | None:
         return None
     path = export_dir() / name
     return path if path.exists() else None
+
+
+KEEP_HOURS = 24
+
+
+def exports_cleanup(now: float | None = None, keep_hours: int = KEEP_HOURS) -> int:
+    """Delete export files older than ``keep_hours`` (minimisation: a download link is for the day
+    it was asked; the audit record stays). Returns how many files were removed."""
+    import time
+
+    limit = (now if now is not None else time.time()) - keep_hours * 3600
+    removed = 0
+    for path in export_dir().iterdir():
+        if path.is_file() and path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
