@@ -7,6 +7,7 @@ views with Django's test client, with the number of queries each one makes.
     python bench/board/run.py                       # 1,000,000 alerts, PostgreSQL
     python bench/board/run.py --alerts 200000
     python bench/board/run.py --smoke --json        # 3,000 alerts, SQLite, for a quick check
+    python bench/board/run.py --reuse               # measure again on the generated database
 
 The generator (``generate``) writes alerts as the workflow leaves them: three years of alerts,
 most closed with every milestone stamped (recorded, transmitted, acknowledged, decided,
@@ -145,10 +146,22 @@ def child(n_alerts: int, repeats: int) -> dict[str, Any]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from sauti.accounts.models import User
+    from sauti.alerts.models import Alert
     from tests.conftest import make_user
 
     call_command("migrate", verbosity=0)
-    result = generate(n_alerts)
+    if Alert.objects.exists():  # --reuse: measure the alerts a previous run generated
+        result: dict[str, Any] = {"alerts": Alert.objects.count(), "generate_s": None}
+    else:
+        result = generate(n_alerts)
+    from sauti.response.tasks import metrics_rollup
+
+    t = time.perf_counter()
+    metrics_rollup(months=13)  # what the nightly job does
+    result["rollup_13_months_s"] = round(time.perf_counter() - t, 1)
+    log(f"  roll-up of 13 months: {result['rollup_13_months_s']} s")
+    User.objects.filter(username__in=["joc.bench", "cla.bench"]).delete()
     joc = make_user("joc.bench", "JOC_OFFICER", ["CF"])
     cla = make_user("cla.bench", "CLA", ["CF15"])
     pages = {
@@ -190,6 +203,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=40)
     parser.add_argument("--smoke", action="store_true", help="3,000 alerts on SQLite")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the PostgreSQL database of a previous run"
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -211,7 +227,8 @@ def main() -> None:
             db = "sqlite"
         else:
             url = os.environ.get("SAUTI_BENCH_PG_URL", PG_URL)
-            _pg_recreate(url)
+            if not args.reuse:
+                _pg_recreate(url)
             env["DATABASE_URL"] = url
             db = "postgresql"
         log(f"{db}: {alerts:,} alerts")

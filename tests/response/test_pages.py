@@ -138,3 +138,46 @@ def test_feedback_list_for_cla(units, cla_bria, commander, routing):
     )
     page = english(client_for(cla_bria)).get("/response/feedback/").content.decode()
     assert alert.reference in page
+
+
+def test_metrics_rollup_matches_live_within_a_bucket(units, cla_bria, joc):
+    from datetime import UTC, datetime
+    from unittest import mock
+
+    from django.core.management import call_command
+
+    from sauti.alerts.models import Alert
+    from sauti.core.models import Job
+    from sauti.response.metrics import response_metrics
+    from sauti.response.models import MetricMonth
+
+    now = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+    received = [
+        datetime(2026, 9, 10, tzinfo=UTC),  # a past month: rolled up
+        datetime(2026, 11, 2, tzinfo=UTC),  # this month before midnight: rolled up
+        datetime(2026, 11, 28, 6, 0, tzinfo=UTC),  # today: read live
+    ]
+    for i, when in enumerate(received):
+        alert = alert_create(
+            f"a{i}", units["CF521"], threat_type="ARMED_MOVEMENT", received_at=when
+        )
+        Alert.objects.filter(pk=alert.pk).update(
+            recorded_at=when + timedelta(minutes=10 + 10 * i),
+            transmitted_at=when + timedelta(minutes=30),
+        )
+    with mock.patch("django.utils.timezone.now", return_value=now):
+        live = response_metrics(joc, group="month")
+        call_command("response_rollup", "--months", "3")
+        rolled = response_metrics(joc, group="month")
+        cla_rows = response_metrics(cla_bria, group="month")
+    assert MetricMonth.objects.filter(month="2026-09-01").count() == 1
+    november = MetricMonth.objects.get(month="2026-11-01")
+    assert november.alerts == 1 and november.through == datetime(2026, 11, 28, tzinfo=UTC)
+    assert Job.objects.filter(name="response.metrics_rollup", status="QUEUED").count() == 1
+    assert [r["key"] for r in rolled] == ["2026-09", "2026-11"] == [r["key"] for r in live]
+    assert live[0]["steps"]["record"] == (10.0, 10.0)
+    assert live[1]["steps"]["record"] == (25.0, 29.0)  # exact: 20 and 30 minutes
+    sept = rolled[0]["steps"]["record"][0]
+    assert abs(sept - 10.0) / 10.0 < 0.1  # read from the histogram: within a bucket
+    assert rolled[1]["alerts"] == 2 and rolled[1]["steps"]["record"][0] is not None
+    assert cla_rows == rolled

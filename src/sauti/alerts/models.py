@@ -123,6 +123,8 @@ class Alert(models.Model):
         indexes = [
             models.Index(fields=["admin_unit", "received_at"], name="alert_unit_received"),
             models.Index(fields=["due_at"], name="alert_due"),
+            # Metrics read the current month of the whole mission live (response.metrics).
+            models.Index(fields=["received_at"], name="alert_received"),
             models.Index(fields=["state", "priority", "received_at"], name="alert_board"),
         ]
 

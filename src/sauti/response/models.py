@@ -177,3 +177,31 @@ class Device(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.label}"
+
+
+class MetricMonth(models.Model):
+    """Roll-up of one past month's alerts of one admin area (level ≤ 2) and base: counts and a
+    log-bucket histogram of each step's duration, so metrics over a year read ~1,000 rows."""
+
+    month = models.DateField()
+    admin_unit = models.ForeignKey("places.AdminUnit", on_delete=models.CASCADE, related_name="+")
+    base = models.CharField(max_length=200, blank=True)
+    alerts = models.PositiveIntegerField(default=0)
+    transmitted = models.PositiveIntegerField(default=0)
+    responded = models.PositiveIntegerField(default=0)
+    # step -> list of counts per bucket (see response.metrics.bucket)
+    histograms = models.JSONField(default=dict)
+    # Alerts received before this instant are included: the month's end, or for the current
+    # month the midnight the roll-up ran after (later alerts are read live).
+    through = models.DateTimeField()
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "admin_unit", "base"], name="metric_month_unit_base"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.admin_unit_id} {self.base}"

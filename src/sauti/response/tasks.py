@@ -46,3 +46,31 @@ def notify(notification_id: int) -> dict[str, Any]:
     )
     Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
     return {"emailed": True}
+
+
+@job("response.metrics_rollup")
+def metrics_rollup(months: int = 13) -> dict[str, Any]:
+    """Roll up the current month up to last midnight and the ``months`` before it (late
+    transitions — feedback given weeks later — change past months, so they are recomputed), then
+    queue tomorrow's run (one per day, by dedupe key)."""
+    from datetime import timedelta
+
+    from sauti.core.jobs import job_enqueue
+    from sauti.response.metrics import _month_start
+    from sauti.response.metrics import metrics_rollup as rollup
+
+    now = timezone.now()
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    month = _month_start(now)
+    rows = rollup(month, through=midnight)  # the current month up to last midnight
+    for _i in range(months):
+        month = _month_start(month - timedelta(days=1))
+        rows += rollup(month)
+    tomorrow = (now + timedelta(days=1)).replace(hour=1, minute=0, second=0, microsecond=0)
+    job_enqueue(
+        "response.metrics_rollup",
+        {"months": 2},
+        run_after=tomorrow,
+        dedupe_key=f"metrics_rollup:{tomorrow:%Y%m%d}",
+    )
+    return {"rows": rows}
