@@ -7,6 +7,7 @@ tests/e2e/screenshots/response-*.png."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pyotp
@@ -17,7 +18,8 @@ from sauti.alerts.models import Alert
 from sauti.channels.models import OutboundMessage
 from sauti.channels.services import channel_create, network_create
 from sauti.core.jobs import run_pending
-from sauti.response.models import Party, RoutingRule, Transmission
+from sauti.response.models import Party, Transmission
+from sauti.response.services import routing_rule_create
 from tests.channels.conftest import SECRET, sign
 from tests.conftest import PASSWORD, make_user
 from tests.e2e.conftest import screenshot, sign_in
@@ -62,7 +64,7 @@ def test_call_to_feedback_to_metrics(
     cla.save(update_fields=["totp_enabled"])
     make_user("joc.loop", "JOC_OFFICER", ["CF"])
     commander = make_user("cdt.loop", "RESPONDER_UNIT", ["CF52"])
-    RoutingRule.objects.create(area=units["CF52"], party=Party.BASE_COMMANDER, responder=commander)
+    routing_rule_create(units["CF52"], Party.BASE_COMMANDER, commander, phone=COMMANDER_PHONE)
 
     # The JOC officer's board is open before the call comes in.
     joc_context = browser.new_context(
@@ -106,10 +108,14 @@ def test_call_to_feedback_to_metrics(
     assert alert.state == "TRANSMITTED"
     tx = Transmission.objects.get(alert=alert)
 
-    # The commander replies to the SMS with the code: the gateway posts its webhook.
-    body = json.dumps(
-        {"from": COMMANDER_PHONE, "text": f"OK {tx.ack_code}", "id": "gw-in-77"}
-    ).encode()
+    # The worker sends the transmission to the commander's duty phone with its code...
+    run_pending()
+    to_commander = [m for m in sent if m["to"] == COMMANDER_PHONE]
+    assert len(to_commander) == 1
+    code = re.search(r"OK ([A-Z0-9]{6})", to_commander[0]["text"]).group(1)
+    assert code == tx.ack_code
+    # ...and the commander replies with it: the gateway posts its webhook.
+    body = json.dumps({"from": COMMANDER_PHONE, "text": f"OK {code}", "id": "gw-in-77"}).encode()
     answer = joc.request.post(
         f"/hooks/{sms.uuid}/",
         data=body,

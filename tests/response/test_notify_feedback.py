@@ -194,3 +194,43 @@ def test_failing_gateway_and_crashing_worker(
         run_pending()
     assert len(sent) == 1
     assert OutboundMessage.objects.get(pk=record.outbound_id).status == "SENT"
+
+
+def test_transmission_sms_to_duty_phone_retried_and_sent_once(
+    client, units, cla_bria, commander, generic_channel, monkeypatch
+):
+    from sauti.alerts.services import alert_create
+    from sauti.response.services import routing_rule_create
+
+    rule = routing_rule_create(units["CF52"], "BASE_COMMANDER", commander, phone="75 00 09 99")
+    assert "75" not in rule.phone_sealed  # sealed, never in clear
+    calls: list[dict] = []
+
+    def down(url, data, **kw):
+        raise OSError("no network")
+
+    monkeypatch.setattr("sauti.channels.gateways.generic.http_post", down)
+    alert = to_transmitted(
+        alert_create("x", units["CF521"], threat_type="ARMED_MOVEMENT"), cla_bria
+    )
+    tx = Transmission.objects.get(alert=alert)
+    job = Job.objects.get(dedupe_key=f"tx-sms:{tx.pk}")
+    run_pending()
+    job.refresh_from_db()
+    tx.refresh_from_db()
+    assert job.status == "FAILED" and tx.sms_sent_at is None  # kept for a retry
+
+    def up(url, data, **kw):
+        calls.append(data)
+        return {"id": "g1"}
+
+    monkeypatch.setattr("sauti.channels.gateways.generic.http_post", up)
+    with mock.patch("django.utils.timezone.now", return_value=job.run_after + timedelta(seconds=1)):
+        run_pending()
+        run_pending()
+    tx.refresh_from_db()
+    assert tx.sms_status == "SENT" and len(calls) == 1
+    assert calls[0]["to"] == "+23675000999" and f"OK {tx.ack_code}" in calls[0]["text"]
+    from sauti.response.services import transmission_sms_send
+
+    assert transmission_sms_send(tx.pk) == "SENT" and len(calls) == 1  # never twice

@@ -62,6 +62,8 @@ class RoutingRule(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="routing_rules"
     )
     active = models.BooleanField(default=True)
+    # The duty phone that receives the transmission by SMS with its acknowledgement code (sealed).
+    phone_sealed = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return f"{self.area_id} {self.threat_type or '*'} → {self.party}"
@@ -93,6 +95,11 @@ class Transmission(models.Model):
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_via = models.CharField(max_length=8, blank=True)
+    # SMS to the responder's duty phone (sealed copy of the number at the time of transmission).
+    sms_to_sealed = models.TextField(blank=True)
+    sms_status = models.CharField(max_length=8, blank=True)
+    sms_sent_at = models.DateTimeField(null=True, blank=True)
+    sms_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["at", "id"]

@@ -191,6 +191,13 @@ def _transmit_to(alert: Alert, level: int, by: User | None, now: datetime) -> li
                 continue
         else:  # pragma: no cover
             raise RuntimeError("could not draw an acknowledgement code")
+        if rule.phone_sealed:
+            Transmission.objects.filter(pk=tx.pk).update(sms_to_sealed=rule.phone_sealed)
+            job_enqueue(
+                "response.sms_transmission",
+                {"transmission_id": tx.pk},
+                dedupe_key=f"tx-sms:{tx.pk}",
+            )
         _notify(
             rule.responder,
             alert,
@@ -417,3 +424,77 @@ def feedback_give(
             record.suppressed = True
         record.save()
     return record
+
+
+def routing_rule_create(
+    area: Any,
+    party: str,
+    responder: User,
+    *,
+    phone: str = "",
+    threat_type: str = "",
+    priorities: list[str] | None = None,
+) -> RoutingRule:
+    """A routing rule; the duty phone is normalised and sealed (never stored in clear)."""
+    from sauti.channels.services import normalise_phone
+    from sauti.core.crypto import seal
+
+    if party not in Party.values:
+        raise ResponseError(_("unknown responder group"))
+    sealed = seal(normalise_phone(phone, area.country_iso2 or "CF")) if phone.strip() else ""
+    return RoutingRule.objects.create(
+        area=area,
+        party=party,
+        responder=responder,
+        phone_sealed=sealed,
+        threat_type=threat_type,
+        priorities=list(priorities or []),
+    )
+
+
+def transmission_sms_send(transmission_id: int) -> str:
+    """Send one transmission to the responder's duty phone with its code, through an SMS channel
+    of the alert's area or above. Sent once: a transmission already sent is skipped; a gateway
+    refusal is recorded (FAILED); a network error raises so the job retries with back-off."""
+    from sauti.channels.credentials import channel_credentials
+    from sauti.channels.gateways import GatewayError, get_gateway
+    from sauti.channels.models import Channel
+    from sauti.core.crypto import unseal
+
+    tx = Transmission.objects.select_related("alert__admin_unit", "to_user").get(pk=transmission_id)
+    if tx.sms_sent_at is not None or not tx.sms_to_sealed:
+        return tx.sms_status
+    path = tx.alert.admin_unit.path
+    prefixes = [path[: i + 1] for i, ch in enumerate(path) if ch == "/"] + [path]
+    route = (
+        Channel.objects.filter(
+            type__in=[Channel.Type.TWILIO, Channel.Type.GENERIC],
+            active=True,
+            area__path__in=prefixes,
+        )
+        .order_by("-area__level", "id")
+        .first()
+    )
+    language = getattr(tx.to_user, "preferred_language", "") or "fr"
+    from django.utils import translation
+
+    with translation.override(language if language in ("en", "fr") else "fr"):
+        text = _("%(content)s — reply OK %(code)s to acknowledge") % {
+            "content": tx.content,
+            "code": tx.ack_code,
+        }
+    if route is None:
+        tx.sms_status, tx.sms_error = "FAILED", "no SMS channel for this area"
+        tx.save(update_fields=["sms_status", "sms_error"])
+        return tx.sms_status
+    try:
+        get_gateway(route.type).send(
+            channel_credentials(route), unseal(tx.sms_to_sealed), text[:480]
+        )
+    except GatewayError as exc:
+        tx.sms_status, tx.sms_error = "FAILED", exc.detail[:300]
+        tx.save(update_fields=["sms_status", "sms_error"])
+        return tx.sms_status
+    tx.sms_status, tx.sms_sent_at, tx.sms_error = "SENT", timezone.now(), ""
+    tx.save(update_fields=["sms_status", "sms_sent_at", "sms_error"])
+    return tx.sms_status

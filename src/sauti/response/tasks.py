@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from sauti.core.jobs import job
 from sauti.response.models import Notification
-from sauti.response.services import escalate_due
+from sauti.response.services import escalate_due, transmission_sms_send
 
 BATCH = 500
 
@@ -74,3 +74,8 @@ def metrics_rollup(months: int = 13) -> dict[str, Any]:
         dedupe_key=f"metrics_rollup:{tomorrow:%Y%m%d}",
     )
     return {"rows": rows}
+
+
+@job("response.sms_transmission")
+def sms_transmission(transmission_id: int) -> dict[str, Any]:
+    return {"status": transmission_sms_send(transmission_id)}
