@@ -86,6 +86,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "response.board": frozenset(_FIELD_STAFF | {R.RESPONDER_UNIT}),
     "response.feedback": frozenset({R.CLA, R.CA_OFFICER}),
     "response.metrics": frozenset(_FIELD_STAFF | {R.RESPONDER_UNIT, R.ANALYST}),
+    # Incidents: grouping alerts about one event, unlinking, merging (§4.2).
+    "incidents.manage": frozenset({R.CLA, R.CA_OFFICER, R.POC_OFFICER}),
     # Network health: test pings and the device registry of community alert networks.
     "network.manage": frozenset({R.CLA, R.CA_OFFICER}),
 }

@@ -84,6 +84,10 @@ class Alert(models.Model):
     responded_at = models.DateTimeField(null=True, blank=True)
     feedback_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The real-world event this alert is about (several alerts, one incident; §3.3, §4.2).
+    incident = models.ForeignKey(
+        "alerts.Incident", null=True, blank=True, on_delete=models.SET_NULL, related_name="alerts"
+    )
     # The next deadline (SLA) and the step it belongs to; the escalation job scans ``due_at``.
     due_at = models.DateTimeField(null=True, blank=True)
     due_step = models.CharField(max_length=20, blank=True)
@@ -173,3 +177,54 @@ class AlertTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_state or '∅'} → {self.to_state}"
+
+
+class Incident(models.Model):
+    """One real-world event that one or more alerts report (domain.md §3.3, §4.2)."""
+
+    class Status(models.TextChoices):
+        OPEN = "OPEN", _("Open")
+        MONITORING = "MONITORING", _("Monitoring")
+        RESOLVED = "RESOLVED", _("Resolved")
+        ARCHIVED = "ARCHIVED", _("Archived")
+        MERGED = "MERGED", _("Merged")
+
+    title = models.CharField(_("title"), max_length=300)
+    threat_type = models.CharField(max_length=40)
+    admin_unit = models.ForeignKey("places.AdminUnit", on_delete=models.PROTECT, related_name="+")
+    first_alert_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class IncidentEvent(models.Model):
+    """History of an incident: alerts linked and unlinked, incidents merged (who, when, why)."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=8)  # CREATE, LINK, UNLINK, MERGE
+    alert = models.ForeignKey(
+        Alert, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    other = models.ForeignKey(
+        Incident, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} {self.kind}"

@@ -12,4 +12,5 @@ urlpatterns = [
     path("alerts/<int:alert_id>/", views.alert_detail, name="detail"),
     path("alerts/<int:alert_id>/transition/", views.transition, name="transition"),
     path("alerts/<int:alert_id>/ack/<int:tx_id>/", views.acknowledge, name="ack"),
+    path("alerts/<int:alert_id>/incident/", views.incident, name="incident"),
 ]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sauti.accounts import access
+from sauti.alerts import incidents
 from sauti.alerts import selectors as alert_selectors
 from sauti.alerts.models import Confidence, Priority, Verification
 from sauti.alerts.taxonomy import THREAT_CHOICES
@@ -73,8 +74,33 @@ def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
         "confidence_choices": Confidence.choices,
         "feedback_choices": Feedback.Kind.choices,
         "now": timezone.now(),
+        "can_group": access.has_perm(request.user, incidents.PERMISSION),
+        "suggestions": incidents.incident_suggestions(alert, request.user),
+        "incident_alerts": (
+            list(alert.incident.alerts.exclude(pk=alert.pk)) if alert.incident else []
+        ),
     }
     return render(request, "response/detail.html", context)
+
+
+@login_required
+@require_POST
+def incident(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """Group this alert with another one (suggested), or take it out of its incident."""
+    alert = alert_selectors.alert_get(request.user, alert_id)
+    try:
+        if request.POST.get("action") == "unlink":
+            incidents.incident_unlink(alert, request.user, request.POST.get("reason", ""))
+        else:
+            other_id = request.POST.get("other", "")
+            other = alert_selectors.alert_get(
+                request.user, int(other_id) if other_id.isdigit() else 0
+            )
+            incidents.incident_link([alert, other], request.user, request.POST.get("reason", ""))
+    except incidents.IncidentError as exc:
+        return _fail(request, alert_id, str(exc))
+    messages.success(request, _("Incident updated."))
+    return redirect("response:detail", alert_id=alert_id)
 
 
 def _fail(request: HttpRequest, alert_id: int, message: str) -> HttpResponse:
