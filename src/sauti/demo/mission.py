@@ -146,6 +146,9 @@ def load(alert_count: int = 160) -> dict[str, Any]:
     from sauti.channels.demo import load as load_intake
 
     intake = load_intake()
+    from sauti.response.demo import load as load_response
+
+    response = load_response()  # routing rule and alerts walked through the workflow
     from sauti.warning.demo import load as load_warning
 
     warning = load_warning()  # after the alerts: a burst in Ndélé that the detector flags
@@ -156,6 +159,7 @@ def load(alert_count: int = 160) -> dict[str, Any]:
         **civic,
         **intake,
         **warning,
+        **response,
         "admin units": AdminUnit.objects.count(),
         "users": User.objects.count(),
         "alerts": Alert.objects.count(),
