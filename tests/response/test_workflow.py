@@ -195,3 +195,20 @@ def test_refusal_in_french(units, cla_bria):
     assert str(S.TRIAGED.label) == "Triaged"
     with translation.override("fr"):
         assert str(S.TRIAGED.label) == "Triée"
+
+
+def test_migration_gives_old_alerts_a_first_transition(units):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("sauti.alerts.migrations.0007_initial_transitions")
+    alert = new_alert(units)
+    Alert.objects.filter(pk=alert.pk).update(state="TRANSMITTED")
+    AlertTransition.objects.all().delete()  # as before the state machine existed
+    migration.forwards(apps, None)
+    migration.forwards(apps, None)  # idempotent
+    assert list(alert.transitions.values_list("from_state", "to_state")) == [
+        ("", "RECEIVED"),
+        ("RECEIVED", "TRANSMITTED"),
+    ]
