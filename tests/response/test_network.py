@@ -46,6 +46,7 @@ def test_page_ping_and_device(cla_bria, cla_ndele, network, generic_channel):
     client.cookies["django_language"] = "en"
     page = client.get("/response/networks/").content.decode()
     assert 'data-silent="1"' in page and "Network health" in page
+    assert "nobody on duty" in page
     assert (
         client.post("/response/networks/", {"network": network.pk, "action": "ping"}).status_code
         == 302

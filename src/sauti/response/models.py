@@ -212,3 +212,28 @@ class MetricMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.admin_unit_id} {self.base}"
+
+
+class DutyShift(models.Model):
+    """Who holds a base's alert phone (hotline) from when to when; a handover ends one shift and
+    starts the next."""
+
+    network = models.ForeignKey("channels.Network", on_delete=models.CASCADE, related_name="+")
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="duty_shifts"
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    handed_over_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["network", "starts_at"], name="duty_network_start")]
+
+    def __str__(self) -> str:
+        return f"{self.network_id} {self.holder_id} {self.starts_at:%Y-%m-%d %H:%M}"

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from sauti.accounts import access, audit
 from sauti.channels.models import Channel, InboundMessage, Network, Reporter
 from sauti.response.models import Device
+from sauti.response.roster import duty_holder
 
 # Neutral test text (DP-7): nothing about alerts or the mission.
 PING = {
@@ -34,6 +35,8 @@ class NetworkHealth:
     silent: bool
     focal_points: list[dict[str, Any]] = field(default_factory=list)
     devices: list[Device] = field(default_factory=list)
+    duty: Any = None  # the DutyShift holding the alert phone now (own base or fallback)
+    duty_fallback: bool = False
 
 
 def network_health(user: Any, now: datetime | None = None) -> list[NetworkHealth]:
@@ -73,6 +76,7 @@ def network_health(user: Any, now: datetime | None = None) -> list[NetworkHealth
         if by_channel.get(network.pk):
             contacts.append(by_channel[network.pk])
         last = max(contacts) if contacts else None
+        duty, fallback = duty_holder(network, when)
         out.append(
             NetworkHealth(
                 network=network,
@@ -81,6 +85,8 @@ def network_health(user: Any, now: datetime | None = None) -> list[NetworkHealth
                 and (last is None or when - last > limit),
                 focal_points=points,
                 devices=devices.get(network.pk, []),
+                duty=duty,
+                duty_fallback=fallback,
             )
         )
     return out
