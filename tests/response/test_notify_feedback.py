@@ -234,3 +234,24 @@ def test_transmission_sms_to_duty_phone_retried_and_sent_once(
     from sauti.response.services import transmission_sms_send
 
     assert transmission_sms_send(tx.pk) == "SENT" and len(calls) == 1  # never twice
+
+
+def test_sms_code_from_another_phone_does_not_acknowledge(
+    client, units, cla_bria, commander, generic_channel, monkeypatch
+):
+    from sauti.response.services import routing_rule_create
+
+    monkeypatch.setattr("sauti.channels.gateways.generic.http_post", lambda *a, **k: {"id": "x"})
+    routing_rule_create(units["CF52"], "BASE_COMMANDER", commander, phone="+23675000999")
+    alert = to_transmitted(sms_alert(client, generic_channel), cla_bria)
+    tx = Transmission.objects.get(alert=alert)
+    post_generic(
+        client, generic_channel, {"from": "+23675000555", "text": f"OK {tx.ack_code}", "id": "z1"}
+    )
+    alert.refresh_from_db()
+    assert alert.state == S.TRANSMITTED and Alert.objects.count() == 1
+    post_generic(
+        client, generic_channel, {"from": "+23675000999", "text": f"OK {tx.ack_code}", "id": "z2"}
+    )
+    alert.refresh_from_db()
+    assert alert.state == S.ACKNOWLEDGED

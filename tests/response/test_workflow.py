@@ -212,3 +212,21 @@ def test_migration_gives_old_alerts_a_first_transition(units):
         ("", "RECEIVED"),
         ("RECEIVED", "TRANSMITTED"),
     ]
+
+
+def test_api_triage_fields(client, units, cla_bria):
+    alert = new_alert(units)
+    url = f"/api/v1/alerts/{alert.pk}/transition"
+    post = lambda body: client.post(url, body, content_type="application/json", **auth(cla_bria))  # noqa: E731
+    assert post({"to": "RECORDED"}).status_code == 200
+    assert post({"to": "TRIAGED", "priority": "P9"}).status_code == 400
+    assert post({"to": "TRIAGED", "priority": "P2", "source_reliability": 7}).status_code == 400
+    assert post({"to": "RECORDED", "priority": "P2"}).status_code == 400
+    no_priority = post({"to": "TRIAGED"})
+    assert no_priority.status_code == 409 and "priority" in no_priority.json()["detail"]
+    ok = post(
+        {"to": "TRIAGED", "priority": "P2", "source_reliability": 4, "verification_needed": True}
+    )
+    assert ok.status_code == 200 and ok.json()["priority"] == "P2"
+    alert.refresh_from_db()
+    assert alert.source_reliability == 4 and alert.verification_needed

@@ -18,7 +18,7 @@ from pydantic import Field
 
 from sauti.accounts import access
 from sauti.alerts import selectors
-from sauti.alerts.models import COUNT_KEYS, PARSED_FIELDS, Alert
+from sauti.alerts.models import COUNT_KEYS, PARSED_FIELDS, Alert, Confidence, Priority
 from sauti.alerts.workflow import AlertState, TransitionError, alert_transition, allowed_targets
 from sauti.places.models import AdminUnit
 
@@ -119,6 +119,12 @@ class TransitionIn(Schema):
     response_option: str | None = Field(
         None, description="With RESPONSE_DECIDED: the option chosen (§7.8), e.g. NO_ACTION"
     )
+    priority: str | None = Field(None, description="With TRIAGED: P1, P2, P3 or P4 (§7.6)")
+    verification_needed: bool | None = Field(None, description="With TRIAGED")
+    source_reliability: int | None = Field(None, description="With TRIAGED: 1 to 5 (§7.7)")
+    attribution_confidence: str | None = Field(
+        None, description="With TRIAGED: HIGH, MEDIUM or LOW"
+    )
 
 
 def _detail(alert: Alert, user: Any) -> Alert:
@@ -183,6 +189,25 @@ def transition_alert(request: HttpRequest, alert_id: int, payload: TransitionIn)
         if not option or len(option) > 30 or not option.replace("_", "").isalpha():
             return Status(400, {"detail": "response_option must be a code such as PATROL_DAY"})
         fields["response_option"] = option
+    triage = {
+        "priority": payload.priority,
+        "verification_needed": payload.verification_needed,
+        "source_reliability": payload.source_reliability,
+        "attribution_confidence": payload.attribution_confidence,
+    }
+    given: dict[str, Any] = {k: v for k, v in triage.items() if v is not None}
+    if given and payload.to != AlertState.TRIAGED:
+        return Status(400, {"detail": "priority and triage fields go only with TRIAGED"})
+    if "priority" in given and given["priority"] not in Priority.values:
+        return Status(400, {"detail": "priority must be one of P1, P2, P3, P4"})
+    reliability = payload.source_reliability
+    if reliability is not None and not 1 <= reliability <= 5:
+        return Status(400, {"detail": "source_reliability must be between 1 and 5"})
+    if "attribution_confidence" in given and given["attribution_confidence"] not in (
+        Confidence.values
+    ):
+        return Status(400, {"detail": "attribution_confidence must be HIGH, MEDIUM or LOW"})
+    fields.update(given)
     try:
         alert = alert_transition(alert, payload.to, user, payload.reason, fields=fields)
     except TransitionError as exc:

@@ -272,8 +272,9 @@ def ack_from_sms(text: str, sender: str, channel: Any) -> Alert | None:
     """Inbound route: "OK 7KQ2MX" acknowledges the transmission with that code.
 
     Returns the alert when the text is an acknowledgement code that exists (so intake links the
-    message to it instead of making an alert), else None. The code is the secret: 31^6 ≈ 887
-    million values, and intake rate-limits senders."""
+    message to it instead of making an alert), else None. When the code was sent by SMS to a duty
+    phone, only a reply from that phone acknowledges; otherwise the code is the secret (31^6 ≈
+    887 million values, and intake rate-limits senders)."""
     match = ACK_REPLY.match(text)
     if not match:
         return None
@@ -284,6 +285,17 @@ def ack_from_sms(text: str, sender: str, channel: Any) -> Alert | None:
     )
     if tx is None or tx.to_user is None:
         return None
+    if tx.sms_to_sealed:
+        from sauti.core.crypto import unseal
+
+        if sender != unseal(tx.sms_to_sealed):
+            # The code went to a duty phone: only that phone may use it.
+            audit.record(
+                "alert.ack_refused",
+                obj=tx.alert,
+                summary=f"SMS acknowledgement of {tx.alert.reference} from another number",
+            )
+            return tx.alert
     try:
         transmission_acknowledge(tx, tx.to_user, via="SMS")
     except (TransitionError, access.AccessDenied):
