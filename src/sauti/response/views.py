@@ -145,7 +145,7 @@ def transition(request: HttpRequest, alert_id: int) -> HttpResponse:
             alert_transition(alert, to, request.user, reason, fields=fields)
     except (TransitionError, services.ResponseError) as exc:
         return _fail(request, alert_id, str(exc))
-    messages.success(request, _("Alert moved to %(state)s.") % {"state": to})
+    messages.success(request, _("Alert moved to %(state)s.") % {"state": AlertState(to).label})
     return redirect("response:detail", alert_id=alert_id)
 
 
