@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 
 from sauti.accounts.access import AccessDenied
 from sauti.accounts.models import AuditEvent
+from sauti.alerts.models import Alert
 from sauti.interop.datasets import ExportError
 from sauti.interop.service import ExportRequest, export_bytes
 from sauti.interop.suppression import suppress_group
@@ -204,8 +205,8 @@ def test_scoped_user_exports_only_their_area_and_audit_shows_it(
             "--area",
             "CF511",
         )
-    with pytest.raises(CommandError, match="not available"):
-        call_command("export", "incidents", "--format", "hxl", "--out", str(tmp_path / "i.csv"))
+    with pytest.raises(CommandError, match="invalid choice"):
+        call_command("export", "rumours", "--format", "hxl", "--out", str(tmp_path / "i.csv"))
     assert not (tmp_path / "i.csv").exists()
     with pytest.raises(CommandError, match="unknown area"):
         call_command("export", "alerts", "--format", "hxl", "--out", str(out), "--area", "ZZ9")
@@ -295,3 +296,40 @@ def test_old_export_files_are_removed(settings: Any, tmp_path: Path) -> None:
     os.utime(old, (day_ago, day_ago))
     assert exports_cleanup() == 1
     assert not old.exists() and new.exists()
+
+
+def test_incidents_export_is_scoped_and_leaves_out_titles(units: dict, tmp_path: Path) -> None:
+    """Incidents: one row per incident with its alert count, in the user's areas only, no title."""
+    from sauti.alerts.models import Incident
+    from sauti.alerts.services import alert_create
+
+    bria = alert_create("Hommes armés vus à Bria", units["CF521"], threat_type="ARMED_MOVEMENT")
+    ndele = alert_create("Tension à Ndélé", units["CF511"], threat_type="INTERCOMMUNAL_TENSION")
+    inside = Incident.objects.create(
+        title="Secret title from a reporter",
+        threat_type="ARMED_MOVEMENT",
+        admin_unit=units["CF521"],
+        first_alert_at=bria.received_at,
+    )
+    outside = Incident.objects.create(
+        title="Other",
+        threat_type="INTERCOMMUNAL_TENSION",
+        admin_unit=units["CF511"],
+        first_alert_at=ndele.received_at,
+    )
+    Alert.objects.filter(pk=bria.pk).update(incident=inside)
+    Alert.objects.filter(pk=ndele.pk).update(incident=outside)
+    make_user("analyst.inc", "ANALYST", ["CF52"])
+    out = tmp_path / "incidents.csv"
+    call_command(
+        "export", "incidents", "--format", "hxl", "--out", str(out), "--user", "analyst.inc"
+    )
+    text = out.read_text(encoding="utf-8")
+    assert "Secret title" not in text
+    rows, tags = hxl_rows(out.read_bytes())
+    assert "#event+id" in tags and "#meta+alerts+num" in tags
+    assert [(r["#event+id"], r["#meta+alerts+num"], r["#adm2+code"]) for r in rows] == [
+        (str(inside.pk), "1", "CF521")
+    ]
+    event = AuditEvent.objects.get(action="export", actor_username="analyst.inc")
+    assert event.details["kind"] == "incidents" and event.details["rows"] == 1

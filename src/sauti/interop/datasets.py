@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
 from sauti.accounts import access
-from sauti.alerts.selectors import alerts_visible_to
+from sauti.alerts.selectors import alerts_visible_to, incidents_visible_to
 from sauti.civic import selectors as civic
 from sauti.civic.models import ParticipantCount
 from sauti.indicators.models import IndicatorSnapshot, IndicatorValue, Unit
@@ -35,6 +35,7 @@ PERMISSION = {
 LEFT_OUT = {
     "alerts": "reporter pseudonyms and identities, raw messages, summaries and narratives, "
     "actors named, exact place text and coordinates",
+    "incidents": "titles (free text), linked alerts' reporters, summaries and narratives",
     "organisations": "contact persons' names and phone numbers (sealed)",
     "activities": "participant names and lists (sealed), outputs text, budgets",
     "indicators": "nothing besides small cells",
@@ -159,6 +160,58 @@ def alerts_detail(user: Any, area: AdminUnit | None) -> Dataset:
     for path, threat in qs.values_list("admin_unit__path", "threat_type").order_by():
         by_unit[admin2_of(path)] += 1
         by_cat[threat] += 1
+    return Dataset(table, dict(by_unit), dict(by_cat), "threat type")
+
+
+INCIDENT_COLUMNS = [
+    Column("incident_id", "#event+id", trusted=True),
+    Column("first_alert", "#date+start", trusted=True),
+    Column("week", "#date+week", trusted=True),
+    Column("threat_type", "#event+type", trusted=True),
+    Column("status", "#status", trusted=True),
+    Column("alerts", "#meta+alerts+num", numeric=True),
+    Column("adm1_pcode", "#adm1+code", trusted=True),
+    Column("adm2_pcode", "#adm2+code", trusted=True),
+    Column("adm_pcode", "#adm+code", trusted=True),
+]
+
+
+def incidents(user: Any, area: AdminUnit | None) -> Dataset:
+    """One row per incident (merged ones left out), with the number of alerts that report it.
+
+    Titles are free text written from what reporters said, so they are left out like narratives;
+    the threat type, status, dates and P-codes are the shareable coding (DP-10)."""
+    qs = _narrow(incidents_visible_to(user, "alerts.export"), area, "admin_unit")
+    rows = list(
+        qs.annotate(n_alerts=Count("alerts"))
+        .values_list(
+            "id", "first_alert_at", "threat_type", "status", "n_alerts", "admin_unit__path"
+        )
+        .order_by("first_alert_at", "id")
+    )
+    by_unit: Counter[str] = Counter()
+    by_cat: Counter[str] = Counter()
+    for _id, _first, threat, _status, _n, path in rows:
+        by_unit[admin2_of(path)] += 1
+        by_cat[threat] += 1
+
+    def gen() -> Iterator[list[Any]]:
+        for incident_id, first, threat, status, n_alerts, path in rows:
+            parts = path.strip("/").split("/")
+            day = first.date()
+            yield [
+                incident_id,
+                day.isoformat(),
+                iso_week(day),
+                threat,
+                status,
+                n_alerts,
+                parts[1] if len(parts) > 1 else "",
+                parts[2] if len(parts) > 2 else "",
+                parts[-1],
+            ]
+
+    table = Table("Sauti incidents", INCIDENT_COLUMNS, gen(), classification="CONFIDENTIAL")
     return Dataset(table, dict(by_unit), dict(by_cat), "threat type")
 
 

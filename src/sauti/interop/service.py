@@ -71,8 +71,6 @@ def validate(user: Any, req: ExportRequest) -> AdminUnit | None:
         raise ExportError(f"unknown export kind {req.kind!r} (one of: {', '.join(KINDS)})")
     if req.fmt not in FORMATS:
         raise ExportError(f"unknown format {req.fmt!r} (one of: {', '.join(FORMATS)})")
-    if req.kind == "incidents":
-        raise ExportError("incidents are not available in this Sauti yet")
     access.require(user, PERMISSION[req.kind])
     if req.unsuppressed and not access.has_perm(user, "exports.personal"):
         raise access.AccessDenied("your role does not allow unsuppressed exports")
@@ -92,6 +90,8 @@ def build(user: Any, req: ExportRequest, area: AdminUnit | None) -> Dataset:
         if req.detail:
             return datasets.alerts_detail(user, area)
         return datasets.alerts_aggregated(user, area, suppress)
+    if req.kind == "incidents":
+        return datasets.incidents(user, area)
     if req.kind == "organisations":
         return datasets.organisations(user, area)
     if req.kind == "activities":
