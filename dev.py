@@ -34,7 +34,13 @@ def ensure_env(extras: str) -> None:
     """Create .venv and install Sauti (+ extras) if anything it depends on changed."""
     if not PY.exists():
         print(f"creating virtual environment in {VENV} …", flush=True)
-        venv.EnvBuilder(with_pip=True, clear=False).create(VENV)
+        try:
+            venv.EnvBuilder(with_pip=True, clear=False).create(VENV)
+        except (OSError, subprocess.CalledProcessError) as exc:
+            sys.exit(
+                f"could not create {VENV} ({exc}). On Debian or Ubuntu the venv module is a "
+                "separate package: sudo apt install python3-venv"
+            )
     digest = hashlib.sha256()
     for path in (ROOT / "pyproject.toml", CONSTRAINTS):
         digest.update(path.read_bytes())
