@@ -62,6 +62,8 @@ def test_export_contains_only_own_area(
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[1][0] == "#event+id"  # HXL hashtag row
     assert [r[0] for r in rows[2:]] == [bria.reference]
+    # Coding only: the summary (free text from what a reporter said) never leaves in an export.
+    assert "Hommes armés" not in response.content.decode()
 
 
 def test_country_scope_sees_everything_below(joc: User, two_alerts: tuple[Alert, Alert]) -> None:

@@ -1,4 +1,8 @@
-"""Alert exports: CSV with HXL hashtags. Leaves out sealed fields; audited by the caller."""
+"""The alert list's quick export: CSV with HXL hashtags, audited by the caller.
+
+It carries the coding only — no reporter, no summary or narrative (free text written from what
+reporters said, DP-10) — so no cell holds text a person typed. Larger, aggregated, suppressed and
+watermarked exports are `sauti.interop` (`sauti export alerts …`, the indicators page)."""
 
 from __future__ import annotations
 
@@ -15,7 +19,6 @@ COLUMNS = [
     ("state", "#status", lambda a: a.state),
     ("admin_pcode", "#adm+code", lambda a: a.admin_unit.pcode),
     ("admin_name", "#adm+name", lambda a: a.admin_unit.name),
-    ("summary", "#description", lambda a: a.summary),
 ]
 
 

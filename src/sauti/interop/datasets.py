@@ -52,6 +52,12 @@ def admin2_of(path: str) -> str:
     return parts[2] if len(parts) > 2 else parts[-1]
 
 
+def pcodes_of(path: str) -> list[str]:
+    """The admin1, admin2 and own P-codes of a unit ('' where the unit is above that level)."""
+    parts = path.strip("/").split("/")
+    return [parts[1] if len(parts) > 1 else "", parts[2] if len(parts) > 2 else "", parts[-1]]
+
+
 def iso_week(day: Any) -> str:
     y, w, _d = day.isocalendar()
     return f"{y}-W{w:02d}"
@@ -138,7 +144,6 @@ def alerts_detail(user: Any, area: AdminUnit | None) -> Dataset:
 
     def gen() -> Iterator[list[Any]]:
         for ref, received, threat, state, channel, path in values.iterator(chunk_size=5000):
-            parts = path.strip("/").split("/")
             day = received.date()
             yield [
                 ref,
@@ -147,9 +152,7 @@ def alerts_detail(user: Any, area: AdminUnit | None) -> Dataset:
                 threat,
                 state,
                 channel or "DIRECT",
-                parts[1] if len(parts) > 1 else "",
-                parts[2] if len(parts) > 2 else "",
-                parts[-1],
+                *pcodes_of(path),
             ]
 
     table = Table(
@@ -197,7 +200,6 @@ def incidents(user: Any, area: AdminUnit | None) -> Dataset:
 
     def gen() -> Iterator[list[Any]]:
         for incident_id, first, threat, status, n_alerts, path in rows:
-            parts = path.strip("/").split("/")
             day = first.date()
             yield [
                 incident_id,
@@ -206,9 +208,7 @@ def incidents(user: Any, area: AdminUnit | None) -> Dataset:
                 threat,
                 status,
                 n_alerts,
-                parts[1] if len(parts) > 1 else "",
-                parts[2] if len(parts) > 2 else "",
-                parts[-1],
+                *pcodes_of(path),
             ]
 
     table = Table("Sauti incidents", INCIDENT_COLUMNS, gen(), classification="CONFIDENTIAL")
