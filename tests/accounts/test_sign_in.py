@@ -128,3 +128,25 @@ def test_logout_is_post_only_and_audited(analyst: User) -> None:
     assert client.post("/accounts/logout/").status_code == 302
     assert AuditEvent.objects.filter(action="auth.logout").exists()
     assert client.get("/").status_code == 302
+
+
+def test_enrolled_user_cannot_re_enrol_from_a_session(units: dict[str, AdminUnit]) -> None:
+    user = make_user("cla.on", "CLA", ["CF52"], two_factor=False)
+    totp_begin(user)
+    User.objects.filter(pk=user.pk).update(totp_enabled=True)
+    sealed = User.objects.get(pk=user.pk).totp_secret_sealed
+    client = Client()
+    client.force_login(user)
+    assert client.get("/accounts/two-factor/")["Location"] == "/"
+    assert client.post("/accounts/two-factor/", {"code": "123456"})["Location"] == "/"
+    fresh = User.objects.get(pk=user.pk)
+    assert fresh.totp_enabled and fresh.totp_secret_sealed == sealed
+
+
+def test_code_posted_before_any_enrolment_starts_one(units: dict[str, AdminUnit]) -> None:
+    make_user("cla.fresh", "CLA", ["CF52"], two_factor=False)
+    client = Client()
+    _login(client, "cla.fresh")
+    response = client.post("/accounts/two-factor/", {"code": "123456"})
+    assert response.status_code == 200 and "<svg" in response.content.decode()
+    assert not User.objects.get(username="cla.fresh").totp_enabled

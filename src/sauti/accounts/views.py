@@ -109,8 +109,13 @@ def login_verify(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
+    if user.totp_enabled:
+        # Never re-enrol from a session alone: that would let whoever holds the session swap in
+        # their own device. A lost phone is reset by an administrator.
+        messages.info(request, _("Two-factor sign-in is already on."))
+        return redirect("web:home")
     form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and user.totp_secret_sealed:
         if services.totp_confirm(user, form.cleaned_data["code"], request=request):
             messages.success(request, _("Two-factor sign-in is on."))
             return redirect("web:home")
