@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from sauti.places.importers import import_paths
 from sauti.places.models import AdminUnit, Locality
 from sauti.places.resolver import resolve
 from sauti.places.services import place_correction_record
 from tests.conftest import make_user
+from tests.places.conftest import write_cod
 
 
 def name_of(text: str, **kw: object) -> str | None:
@@ -178,3 +180,44 @@ def test_an_offset_without_direction_keeps_the_point_and_an_offset_from_elsewher
     other = resolve("Bria, 15 km north of Ippy").as_dict()
     assert other["place"]["name"] == "Bria" and other["offset"] is None
     assert resolve("Bria").as_dict()["point"] == {"lat": 6.54, "lon": 21.99}
+
+
+@pytest.mark.parametrize(
+    ("town_lat", "town_lon", "expected_type"),
+    [
+        (5.80, 16.52, "locality"),  # the town lies inside the sub-prefecture: the town answers
+        (6.54, 21.99, "admin_unit"),  # a look-alike town elsewhere does not displace the unit
+    ],
+)
+def test_an_inexact_unit_gives_way_to_an_inexact_town_inside_it(
+    db: None, tmp_path: Path, town_lat: float, town_lon: float, expected_type: str
+) -> None:
+    """GeoNames knows the town of Bossemptélé only as "Bossemtele I"; COD-AB has the
+    sub-prefecture Bossemtélé. "Bossemptele town" is near both names: inside the unit, the town is
+    the more precise answer (its point, not the unit's label point 30 km away)."""
+    cod = tmp_path / "cod"
+    cod.mkdir()
+    write_cod(
+        cod,
+        [
+            (0, "CF", "République centrafricaine", None, (14, 2, 28, 11)),
+            (1, "CF31", "Ouham-Pendé", "CF", (15, 5, 17, 7.5)),
+            (2, "CF316", "Bossemtélé", "CF31", (16, 5.5, 17, 6.5)),
+            (1, "CF52", "Haute-Kotto", "CF", (21, 6, 24, 8)),
+        ],
+    )
+    (tmp_path / "towns.csv").write_text(
+        "name,alternate_names,lat,lon,pcode,kind,country\n"
+        f"Bossemtele I,Bossemptele I,{town_lat},{town_lon},,TOWN,CF\n",
+        encoding="utf-8",
+    )
+    import_paths([cod, tmp_path / "towns.csv"])
+    found = resolve("Bossemptele town")
+    assert found.status == "resolved" and found.method == "FUZZY"
+    assert found.place is not None and found.place.type == expected_type
+    if expected_type == "locality":
+        assert found.place.name == "Bossemtele I" and found.precision == "EXACT_POINT"
+        assert [a.pcode for a in found.admin] == ["CF", "CF31", "CF316"]
+    # The unit's own name, spelt as COD-AB spells it, still answers the unit.
+    exact = resolve("Bossemtélé")
+    assert exact.method == "EXACT" and exact.place is not None and exact.place.pcode == "CF316"

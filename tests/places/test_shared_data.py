@@ -81,7 +81,8 @@ def test_point_in_polygon_agrees_with_ucdp_admin1(db: None) -> None:
 def test_accuracy_on_ucdp_mentions_holds(db: None) -> None:
     """Issue 3 on real mentions (bench/places_accuracy): recall on answerable ≥ 90% and point
     answers ≥ 95% precise are targets; precision under the issue's 25 km rule is a ratchet at
-    today's 90% (target 95% not met: docs/performance.md says why)."""
+    today's 91% (91.2% measured; target 95% not met: docs/performance.md says why). In-sample:
+    the resolver's fuzzy rules were tuned on these same mentions."""
     _need(PCODES, GEONAMES, UCDP)
     import runpy
 
@@ -93,5 +94,5 @@ def test_accuracy_on_ucdp_mentions_holds(db: None) -> None:
     sauti = bench["evaluate"](index_current(), bench["ucdp_rows"]())["sauti"]
     assert sauti["recall_on_answerable"] >= 0.90, sauti
     assert sauti["precision_point_answers"] >= 0.95, sauti
-    assert sauti["precision"] >= 0.90, sauti
+    assert sauti["precision"] >= 0.91, sauti
     assert sauti["answer_rate"] >= 0.60, sauti

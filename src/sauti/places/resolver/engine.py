@@ -54,6 +54,10 @@ class Method:
     NEAREST = "NEAREST"
 
 
+# Methods that match a name the text only resembles (not one it spells, give or take accents).
+INEXACT = frozenset({Method.PHONETIC, Method.FUZZY})
+
+
 def min_ratio(key: str) -> float:
     """Fuzzy threshold by length: one typo in a short name changes it too much to trust."""
     n = len(key.replace(" ", ""))
@@ -472,14 +476,17 @@ class Resolver:
                     c.seat = seat.place
                     seats.update(o.place for o in homonyms)
             pool = [c for c in pool if c.place not in seats]
-            # A place containing another candidate of the same name gives way to the more precise one.
+            # A place containing another candidate of the same name gives way to the more precise
+            # one. Among inexact matches (sound key, fuzzy) "the same name" is any name the text
+            # resembles: "Bossemptele" is near both the sub-prefecture Bossemtélé and the town
+            # "Bossemtele I" inside it, and the two corroborate each other, so the town answers.
             contained = {
                 c.place
                 for c in admins
                 if c.place not in seats
                 and any(
                     o is not c
-                    and o.matched == c.matched
+                    and (o.matched == c.matched or (c.method in INEXACT and o.method in INEXACT))
                     and places[o.place].path.startswith(places[c.place].path)
                     and (
                         places[o.place].type == "locality"
