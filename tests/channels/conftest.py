@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 from twilio.request_validator import RequestValidator
 
+from sauti.channels.intake import intake_drain
 from sauti.channels.models import Channel, Network
 from sauti.channels.services import channel_create, network_create
 from sauti.places.models import AdminUnit
@@ -97,18 +98,23 @@ def post_twilio(
     params: dict[str, str],
     *,
     token: str = TWILIO_TOKEN,
+    process: bool = True,
     **extra: Any,
 ) -> Any:
+    """Post as Twilio does; then, unless ``process`` is False, run intake as `sauti worker` would."""
     url = "http://testserver" + hook_url(channel)
     signature = RequestValidator(token).compute_signature(url, params)
     body = urllib.parse.urlencode(params)
-    return client.post(
+    response = client.post(
         hook_url(channel),
         data=body,
         content_type="application/x-www-form-urlencoded",
         HTTP_X_TWILIO_SIGNATURE=signature,
         **extra,
     )
+    if process:
+        intake_drain()
+    return response
 
 
 def sign(body: bytes, secret: str = SECRET) -> str:
@@ -122,13 +128,18 @@ def post_generic(
     *,
     as_json: bool = True,
     secret: str = SECRET,
+    process: bool = True,
 ) -> Any:
+    """Post as a generic gateway does; then, unless ``process`` is False, run intake as the worker."""
     if as_json:
         body = json.dumps(fields).encode()
         ctype = "application/json"
     else:
         body = urllib.parse.urlencode(fields).encode()
         ctype = "application/x-www-form-urlencoded"
-    return client.post(
+    response = client.post(
         hook_url(channel), data=body, content_type=ctype, HTTP_X_SAUTI_SIGNATURE=sign(body, secret)
     )
+    if process:
+        intake_drain()
+    return response

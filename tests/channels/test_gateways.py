@@ -106,7 +106,20 @@ def test_generic_json_and_form(client, generic_channel):
         as_json=False,
     )
     assert r1.status_code == r2.status_code == 200
-    assert r1.json()["alert"].startswith("MINUSCA-CF52-")
+    # The gateway is answered once the raw message is committed; the worker makes the alert, and
+    # a re-delivery of the same message is answered with it.
+    assert r1.json()["state"] == "STORED" and r1.json()["alert"] == ""
+    again = post_generic(
+        client,
+        generic_channel,
+        {
+            "from": "+23675000002",
+            "text": "Enlèvement de 4 personnes hier soir vers Ouadda",
+            "id": "m-1",
+        },
+    )
+    assert again.json()["duplicate"] is True
+    assert again.json()["alert"].startswith("MINUSCA-CF52-")
     alerts = {a.threat_type: a for a in Alert.objects.all()}
     assert alerts["ABDUCTION"].counts["abducted"] == 4
     assert alerts["ARMED_MOVEMENT"].language == "en"
@@ -187,20 +200,32 @@ def test_suspended_reporter_alert_kept_but_no_sms(client, generic_channel, netwo
     assert OutboundMessage.objects.get().status == "SUPPRESSED"
 
 
-def test_deferred_mode_answers_after_raw_store_and_worker_creates_alert(
+def test_deferred_by_default_answers_after_raw_store_and_worker_creates_alert(
     client, generic_channel, monkeypatch
 ):
-    from sauti.channels import conf
-
-    monkeypatch.setattr(conf, "INLINE", False)
     monkeypatch.setattr("sauti.channels.gateways.generic.http_post", lambda *a, **k: {"id": "g1"})
     response = post_generic(
         client,
         generic_channel,
         {"from": "+23675000061", "text": "attaque en cours à Ndah", "id": "d1"},
+        process=False,
     )
     assert response.status_code == 200 and response.json()["state"] == "STORED"
     assert Alert.objects.count() == 0
-    run_pending()
+    assert run_pending() >= 1
     assert InboundMessage.objects.get().alert.threat_type == "ARMED_ATTACK_ONGOING"
     assert OutboundMessage.objects.filter(purpose="ACK").count() == 1
+
+
+def test_inline_mode_makes_the_alert_before_answering(client, generic_channel, monkeypatch):
+    from sauti.channels import conf
+
+    monkeypatch.setattr(conf, "INLINE", True)
+    response = post_generic(
+        client,
+        generic_channel,
+        {"from": "+23675000062", "text": "attaque en cours à Ndah", "id": "i1"},
+        process=False,
+    )
+    assert response.json()["state"] == "LINKED"
+    assert response.json()["alert"] == Alert.objects.get().reference

@@ -15,6 +15,7 @@ import pytest
 
 from sauti.accounts.services import totp_begin
 from sauti.alerts.models import Alert
+from sauti.channels.intake import intake_drain
 from sauti.channels.models import OutboundMessage
 from sauti.channels.services import channel_create, network_create
 from sauti.core.jobs import run_pending
@@ -122,6 +123,7 @@ def test_call_to_feedback_to_metrics(
         headers={"Content-Type": "application/json", "X-Sauti-Signature": sign(body)},
     )
     assert answer.status == 200
+    intake_drain()  # what `sauti worker` does with the stored reply
     alert.refresh_from_db()
     assert alert.state == "ACKNOWLEDGED"
 

@@ -19,7 +19,7 @@ def client_ip(request: HttpRequest | None) -> str | None:
     return candidate or None
 
 
-def record(
+def event(
     action: str,
     *,
     actor: Any = None,
@@ -31,13 +31,13 @@ def record(
     request: HttpRequest | None = None,
     actor_username: str = "",
 ) -> AuditEvent:
-    """Append one audit event. ``actor`` may be a user, None (system) or an anonymous user."""
+    """One audit event, not yet saved: for ``record_many``. ``actor`` may be a user, None
+    (system) or an anonymous user."""
     user = actor if isinstance(actor, User) else None
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-    ip = client_ip(request)
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=user,
         actor_username=actor_username or (user.username if user else ""),
         action=action,
@@ -45,7 +45,19 @@ def record(
         object_id=str(object_id),
         summary=summary[:500],
         details=details or {},
-        ip=ip,
+        ip=client_ip(request),
         user_agent=(request.META.get("HTTP_USER_AGENT", "")[:300] if request else ""),
         path=(request.path[:300] if request else ""),
     )
+
+
+def record(action: str, **kwargs: Any) -> AuditEvent:
+    """Append one audit event (the arguments of ``event``)."""
+    created = event(action, **kwargs)
+    created.save(force_insert=True)
+    return created
+
+
+def record_many(events: list[AuditEvent]) -> None:
+    """Append many events in one statement (intake records one per alert of a batch)."""
+    AuditEvent.objects.bulk_create(events)

@@ -256,7 +256,7 @@ def create_alert(request: HttpRequest, payload: AlertIn) -> Any:
         "headers": kept_headers(request),
         "path": request.path,
     }
-    stored = inbound_store(channel, value, raw=raw)
+    stored = inbound_store(channel, value, raw=raw, claim=True)
     message = stored.message
     if stored.created:
         message = inbound_process_safely(message.pk) or message

@@ -1,7 +1,13 @@
-"""Writes of alerts: receive (parse + place + create), create by hand, set fields, re-parse."""
+"""Writes of alerts: receive (parse + place + create), create by hand, set fields, re-parse.
+
+Creation is split so intake can work in batches: ``alert_prepare`` parses and resolves the place
+(CPU and reads only, outside any transaction), ``alerts_insert`` numbers and writes any number of
+prepared alerts with one statement per table. ``alert_receive`` is the two for one message.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,7 +22,7 @@ from sauti.alerts.models import COUNT_KEYS, PARSED_FIELDS, Alert, ReferenceCount
 from sauti.alerts.parsing import PARSER_VERSION, Parsed, parse
 from sauti.alerts.place_step import PlaceOutcome, resolve_place
 from sauti.alerts.taxonomy import THREAT_LABELS, THREAT_TYPES
-from sauti.alerts.workflow import record_initial
+from sauti.alerts.workflow import prepare_new, record_initial
 from sauti.core.crypto import seal
 from sauti.places.models import AdminUnit
 
@@ -34,32 +40,36 @@ def _admin1_pcode(unit: AdminUnit) -> str:
     return parts[1] if len(parts) > 1 else parts[0]
 
 
-def reference_next(unit: AdminUnit, when: datetime) -> str:
-    """The next reference such as MINUSCA-CF52-2026-000123, unique under concurrency: a counter
-    row per prefix is incremented in the caller's transaction (row lock on PostgreSQL; SQLite
-    serialises writers), so two alerts never share a number."""
-    prefix = f"{settings.SAUTI_MISSION_CODE}-{_admin1_pcode(unit)}-{when:%Y}-"
+def reference_prefix(unit: AdminUnit, when: datetime) -> str:
+    return f"{settings.SAUTI_MISSION_CODE}-{_admin1_pcode(unit)}-{when:%Y}-"
+
+
+def reference_block(prefix: str, count: int) -> int:
+    """Reserve ``count`` consecutive numbers under ``prefix``; returns the last. Unique under
+    concurrency: the counter row is incremented in the caller's transaction (row lock on
+    PostgreSQL; SQLite serialises writers), so two alerts never share a number."""
     table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
-    sql = f"UPDATE {table} SET value = value + 1 WHERE prefix = %s RETURNING value"  # noqa: S608
-    value = 0
+    sql = f"UPDATE {table} SET value = value + %s WHERE prefix = %s RETURNING value"  # noqa: S608
     for _attempt in range(3):
         with connection.cursor() as cursor:
             # One statement increments and reads back (RETURNING: SQLite ≥ 3.35, PostgreSQL).
-            cursor.execute(sql, [prefix])
+            cursor.execute(sql, [count, prefix])
             row = cursor.fetchone()
         if row is not None:
-            value = int(row[0])
-            break
+            return int(row[0])
         try:
             with transaction.atomic():
-                ReferenceCounter.objects.create(prefix=prefix, value=1)
-            value = 1
-            break
+                ReferenceCounter.objects.create(prefix=prefix, value=count)
+            return count
         except IntegrityError:
             continue  # another transaction created it meanwhile: increment that row
-    if not value:  # pragma: no cover - lost three races in a row
-        raise RuntimeError("could not number the alert")
-    return f"{prefix}{value:06d}"
+    raise RuntimeError("could not number the alert")  # pragma: no cover - lost three races
+
+
+def reference_next(unit: AdminUnit, when: datetime) -> str:
+    """The next reference such as MINUSCA-CF52-2026-000123."""
+    prefix = reference_prefix(unit, when)
+    return f"{prefix}{reference_block(prefix, 1):06d}"
 
 
 def short_reference(reference: str) -> str:
@@ -85,8 +95,7 @@ def alert_create(
 ) -> Alert:
     """An alert recorded by hand (demo, imports) without a raw message."""
     when = received_at or timezone.now()
-    alert = Alert.objects.create(
-        reference=reference_next(admin_unit, when),
+    alert = Alert(
         summary=summary,
         admin_unit=admin_unit,
         threat_type=threat_type,
@@ -96,10 +105,7 @@ def alert_create(
         recorded_at=when if actor else None,
         state_changed_at=when,
     )
-    record_initial(alert, actor)
-    audit.record(
-        "object.create", actor=actor, obj=alert, summary=f"alert {alert.reference} created"
-    )
+    alerts_insert([alert], actor=actor, action="object.create")
     return alert
 
 
@@ -151,7 +157,7 @@ def _local(when: datetime) -> datetime:
     return when.astimezone(ZoneInfo(settings.SAUTI_MISSION_TIME_ZONE))
 
 
-def alert_receive(
+def alert_prepare(
     *,
     text: str,
     area: AdminUnit,
@@ -163,9 +169,9 @@ def alert_receive(
     actor: User | None = None,
     flags: list[str] | None = None,
 ) -> Alert:
-    """Create the alert for one stored message: parse, resolve the place, number it.
+    """The alert for one stored message, parsed and placed but not saved (no writes: call it
+    outside the transaction, so a batch holds SQLite's write lock only while it inserts).
 
-    Call inside the transaction that links the raw message, so an alert and its link commit together.
     ``area`` is where the alert sits when the place does not resolve (the channel's area).
     """
     parsed = parse(text, now=_local(received_at), language_hint=language_hint)
@@ -184,22 +190,58 @@ def alert_receive(
     _apply(alert, parsed, place, area)
     if parsed.time is not None and parsed.time.future:
         alert.flags = [*alert.flags, "FUTURE_EVENT"]
-    alert.reference = reference_next(alert.admin_unit, received_at)
     alert.state_changed_at = received_at
-    alert.save()
-    record_initial(alert, actor)
-    audit.record(
-        "alert.receive",
-        actor=actor,
-        obj=alert,
-        summary=f"alert {alert.reference} received",
-        details={
-            "threat_type": alert.threat_type,
-            "parser": PARSER_VERSION,
-            "channel": getattr(channel, "type", ""),
-        },
-    )
     return alert
+
+
+def alerts_insert(
+    alerts: list[Alert], *, actor: User | None = None, action: str = "alert.receive"
+) -> list[Alert]:
+    """Number, insert and audit prepared alerts: one statement per table whatever their number.
+
+    Call inside the transaction that links them to their raw messages, so both commit together.
+    Numbers follow the list's order within each mission/area/year prefix.
+    """
+    if not alerts:
+        return alerts
+    by_prefix: dict[str, list[Alert]] = defaultdict(list)
+    for alert in alerts:
+        by_prefix[reference_prefix(alert.admin_unit, alert.received_at)].append(alert)
+    for prefix, group in sorted(by_prefix.items()):
+        first = reference_block(prefix, len(group)) - len(group) + 1
+        for offset, alert in enumerate(group):
+            alert.reference = f"{prefix}{first + offset:06d}"
+    prepare_new(alerts)
+    Alert.objects.bulk_create(alerts)
+    record_initial(alerts, actor)
+    audit.record_many(
+        [
+            audit.event(
+                action,
+                actor=actor,
+                obj=alert,
+                summary=f"alert {alert.reference} {'received' if action == 'alert.receive' else 'created'}",
+                details=(
+                    {
+                        "threat_type": alert.threat_type,
+                        "parser": PARSER_VERSION,
+                        "channel": getattr(alert.channel, "type", ""),
+                    }
+                    if action == "alert.receive"
+                    else {}
+                ),
+            )
+            for alert in alerts
+        ]
+    )
+    return alerts
+
+
+def alert_receive(*, actor: User | None = None, **fields: Any) -> Alert:
+    """Create the alert for one stored message: parse, resolve the place, number it (the
+    arguments of ``alert_prepare``). Call inside the transaction that links the raw message."""
+    alert = alert_prepare(actor=actor, **fields)
+    return alerts_insert([alert], actor=actor)[0]
 
 
 @transaction.atomic

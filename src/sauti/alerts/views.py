@@ -65,7 +65,7 @@ def alert_new(request: HttpRequest) -> HttpResponse:
                 "threat_type": data["threat_type"],
             },
         }
-        stored = inbound_store(channel, value, raw=raw)
+        stored = inbound_store(channel, value, raw=raw, claim=True)
         message = inbound_process_safely(stored.message.pk) if stored.created else stored.message
         if message is None or not message.alert_id:
             return render(request, "alerts/new.html", {"form": form, "queued": True}, status=202)

@@ -267,9 +267,25 @@ def alert_transition(
     return locked
 
 
-def record_initial(alert: Any, user: Any = None) -> None:
-    """Record ∅ → initial state of a new alert (and RECEIVED → CALLBACK_PENDING for missed calls)
-    as its first transitions. Call in the transaction that creates the alert."""
+CreateHook = Callable[[list[Any]], None]  # (new alerts) before they are inserted
+_CREATE_HOOKS: list[CreateHook] = []
+
+
+def on_create(func: CreateHook) -> CreateHook:
+    """Register a function called with new alerts just before they are inserted, in the same
+    transaction: it may set their fields (deadlines) and queue jobs, once for a whole batch."""
+    if func not in _CREATE_HOOKS:
+        _CREATE_HOOKS.append(func)
+    return func
+
+
+def prepare_new(alerts: list[Any]) -> None:
+    """Run the creation hooks on alerts about to be inserted (intake calls it once per batch)."""
+    for hook in _CREATE_HOOKS:
+        hook(alerts)
+
+
+def _initial_rows(alert: Any, user: Any) -> list[Any]:
     from sauti.alerts.models import AlertTransition
 
     rows = [
@@ -298,6 +314,13 @@ def record_initial(alert: Any, user: Any = None) -> None:
                 at=alert.recorded_at or alert.received_at,
             )
         )
-    AlertTransition.objects.bulk_create(rows)
-    for hook in _HOOKS:
-        hook(alert, rows[-1])
+    return rows
+
+
+def record_initial(alerts: list[Any], user: Any = None) -> None:
+    """Record ∅ → initial state of new alerts (and RECEIVED → CALLBACK_PENDING for missed calls)
+    as their first transitions, in one statement. Call in the transaction that inserts them,
+    after ``prepare_new``: the creation hooks replace the per-transition hooks here."""
+    from sauti.alerts.models import AlertTransition
+
+    AlertTransition.objects.bulk_create([row for a in alerts for row in _initial_rows(a, user)])

@@ -16,7 +16,8 @@ MAX_TEXT = 4000
 CALLBACK_MINUTES = env.integer("SAUTI_CALLBACK_MINUTES", 5, minimum=1)
 # Public base URL printed by `sauti channels add` (the gateway must reach it).
 PUBLIC_URL = env.string("SAUTI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
-# Process a gateway message (parse, place, alert, acknowledgement) before answering the gateway
-# (true), or answer as soon as the raw message is committed and leave the rest to `sauti worker`
-# (false: the gateway waits less and intake spreads over worker processes; see docs/intake.md).
-INLINE = env.boolean("SAUTI_INTAKE_INLINE", True)
+# Answer the gateway as soon as the raw message is committed and let `sauti worker` make the alert
+# in batches (false, the default: the gateway waits ~the time of one INSERT and intake spreads over
+# worker processes), or process it before answering (true: one alert at a time, about a quarter of
+# the throughput; for a deployment that cannot run a worker). See docs/intake.md.
+INLINE = env.boolean("SAUTI_INTAKE_INLINE", False)

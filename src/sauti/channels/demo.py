@@ -67,6 +67,6 @@ def load() -> dict[str, Any]:
                 kind="MISSED_CALL" if not text else "SMS",
                 received_at=now - timedelta(minutes=minutes),
             )
-            stored = inbound_store(channel, value, raw={"body": text, "demo": True})
+            stored = inbound_store(channel, value, raw={"body": text, "demo": True}, claim=True)
             inbound_process(stored.message.pk)
     return {"reporters": Reporter.objects.count(), "raw messages": InboundMessage.objects.count()}

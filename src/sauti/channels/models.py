@@ -135,6 +135,7 @@ class InboundMessage(models.Model):
         LINKED = "LINKED", _("Linked to an alert")
         IGNORED_SPAM = "IGNORED_SPAM", _("Ignored (spam)")
         ERROR = "ERROR", _("Error (will retry)")
+        FAILED = "FAILED", _("Failed (needs a person)")
 
     class Kind(models.TextChoices):
         SMS = "SMS", _("SMS")
@@ -169,6 +170,10 @@ class InboundMessage(models.Model):
         related_name="inbound_messages",
     )
     error = models.CharField(max_length=300, blank=True)
+    # The raw table is intake's queue: a processor holds a message until ``locked_until`` (a lease:
+    # a crashed processor's messages come back), and a failed one waits there for its next try.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -176,7 +181,16 @@ class InboundMessage(models.Model):
                 fields=["channel", "external_id"], name="inbound_channel_external_unique"
             )
         ]
-        indexes = [models.Index(fields=["sender_hash", "stored_at"], name="inbound_sender_stored")]
+        indexes = [
+            models.Index(fields=["sender_hash", "stored_at"], name="inbound_sender_stored"),
+            # Only messages still to process: the claim reads a few rows of an index that stays
+            # small however long the raw log grows.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(processing_state__in=["STORED", "ERROR"]),
+                name="inbound_to_process",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"inbound #{self.pk} ({self.channel_id})"

@@ -3,8 +3,6 @@ through the gateway of the channel (or an SMS channel of the same area for web a
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.utils import timezone
 
@@ -18,18 +16,6 @@ from sauti.core.models import Job
 SMS_TYPES = (Channel.Type.TWILIO, Channel.Type.GENERIC, Channel.Type.MISSED_CALL)
 
 
-def enqueue_new(name: str, payload: dict[str, Any], key: str) -> Job:
-    """Queue the job of a row created in this very transaction (outbox). Its key cannot exist
-    yet, so a plain INSERT does what ``job_enqueue(dedupe_key=…)`` does in three statements."""
-    return Job.objects.create(
-        name=name,
-        payload=payload,
-        dedupe_key=key,
-        run_after=timezone.now(),
-        max_attempts=settings.SAUTI_JOB_MAX_ATTEMPTS,
-    )
-
-
 def outbound_queue(
     reporter: Reporter,
     channel: Channel,
@@ -40,19 +26,46 @@ def outbound_queue(
 ) -> OutboundMessage:
     """Queue an SMS to a reporter (outbox: call inside the transaction that makes it necessary).
     Reporters who are not ACTIVE or asked not to be contacted get nothing (§4.3, DP-7)."""
-    blocked = reporter.do_not_contact or reporter.status != Reporter.Status.ACTIVE
-    message = OutboundMessage.objects.create(
-        to_reporter=reporter,
-        channel=channel,
-        purpose=purpose,
-        language=language,
-        body=body[:480],
-        related_alert=alert,
-        status=OutboundMessage.Status.SUPPRESSED if blocked else OutboundMessage.Status.QUEUED,
+    return outbound_queue_many([(reporter, channel, purpose, body, language, alert)])[0]
+
+
+OutboundRow = tuple[Reporter, Channel, str, str, str, "Alert | None"]
+
+
+def outbound_queue_many(rows: list[OutboundRow]) -> list[OutboundMessage]:
+    """``outbound_queue`` for many messages: two statements (messages, then their send jobs)."""
+    messages = []
+    for reporter, channel, purpose, body, language, alert in rows:
+        blocked = reporter.do_not_contact or reporter.status != Reporter.Status.ACTIVE
+        messages.append(
+            OutboundMessage(
+                to_reporter=reporter,
+                channel=channel,
+                purpose=purpose,
+                language=language,
+                body=body[:480],
+                related_alert=alert,
+                status=OutboundMessage.Status.SUPPRESSED
+                if blocked
+                else OutboundMessage.Status.QUEUED,
+            )
+        )
+    OutboundMessage.objects.bulk_create(messages)
+    now = timezone.now()
+    Job.objects.bulk_create(
+        [
+            Job(
+                name="channels.send_outbound",
+                payload={"outbound_id": m.pk},
+                dedupe_key=f"outbound:{m.pk}",
+                run_after=now,
+                max_attempts=settings.SAUTI_JOB_MAX_ATTEMPTS,
+            )
+            for m in messages
+            if m.status == OutboundMessage.Status.QUEUED
+        ]
     )
-    if not blocked:
-        enqueue_new("channels.send_outbound", {"outbound_id": message.pk}, f"outbound:{message.pk}")
-    return message
+    return messages
 
 
 def _sms_route(channel: Channel) -> Channel | None:

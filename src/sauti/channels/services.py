@@ -11,38 +11,33 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 import phonenumbers
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from sauti.accounts import audit
 from sauti.accounts.models import User
-from sauti.alerts.models import Alert
-from sauti.alerts.services import alert_receive, short_reference
-from sauti.channels import conf, messages
+from sauti.channels import conf, intake
 from sauti.channels.credentials import channel_credentials
 from sauti.channels.gateways import InboundValue
+from sauti.channels.intake import inbound_route
 from sauti.channels.models import (
-    CallbackTask,
     Channel,
     InboundMessage,
     Network,
-    OutboundMessage,
     Reporter,
     ReporterPhone,
 )
-from sauti.channels.outbound import SMS_TYPES, enqueue_new, outbound_queue
+from sauti.channels.outbound import outbound_queue
+from sauti.channels.pseudonyms import new_pseudonym
 from sauti.core.crypto import lookup_hash, seal, unseal
-from sauti.core.models import Job
 from sauti.places.models import AdminUnit
 
 log = logging.getLogger(__name__)
-_PSEUDO_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 WEBHOOK_TYPES = (Channel.Type.TWILIO, Channel.Type.GENERIC, Channel.Type.MISSED_CALL)
 
 
@@ -69,23 +64,6 @@ def normalise_phone(raw: str, region: str = "CF") -> str:
 
 def phone_hash(normalised: str) -> str:
     return lookup_hash(normalised, "phone")
-
-
-def _admin1(unit: AdminUnit) -> str:
-    parts = [p for p in unit.path.split("/") if p]
-    return parts[1] if len(parts) > 1 else parts[0]
-
-
-def _new_pseudonym(kind: str, area: AdminUnit) -> str:
-    prefix = (
-        "FP"
-        if kind == Reporter.Kind.FOCAL_POINT
-        else "PUB"
-        if kind == Reporter.Kind.PUBLIC
-        else kind[:3]
-    )
-    suffix = "".join(secrets.choice(_PSEUDO_ALPHABET) for _ in range(5))
-    return f"{prefix}-{_admin1(area)}-{suffix}"
 
 
 # --- configuration ------------------------------------------------------------------------------
@@ -191,7 +169,7 @@ def reporter_for_sender(normalised: str, channel: Channel, language: str = "") -
     try:
         with transaction.atomic():
             reporter = Reporter.objects.create(
-                pseudonym=_new_pseudonym(Reporter.Kind.PUBLIC, channel.area),
+                pseudonym=new_pseudonym(Reporter.Kind.PUBLIC, channel.area),
                 kind=Reporter.Kind.PUBLIC,
                 area=channel.area,
                 network=channel.network,
@@ -234,7 +212,7 @@ def reporter_enrol(
     if reporter is not None and reporter.kind == Reporter.Kind.FOCAL_POINT:
         raise ChannelError("this phone number already belongs to an enrolled focal point")
     if reporter is None:
-        reporter = Reporter(pseudonym=_new_pseudonym(Reporter.Kind.FOCAL_POINT, network.area))
+        reporter = Reporter(pseudonym=new_pseudonym(Reporter.Kind.FOCAL_POINT, network.area))
     reporter.kind = Reporter.Kind.FOCAL_POINT
     reporter.name_sealed = seal(name.strip()) if name.strip() else ""
     reporter.network = network
@@ -288,11 +266,15 @@ class StoreResult:
     created: bool
 
 
-def inbound_store(channel: Channel, value: InboundValue, *, raw: dict[str, Any]) -> StoreResult:
-    """Commit the raw message (sealed) and its processing job; a known key returns the first one.
+def inbound_store(
+    channel: Channel, value: InboundValue, *, raw: dict[str, Any], claim: bool = False
+) -> StoreResult:
+    """Commit the raw message (sealed); a known key returns the first one. One INSERT.
 
-    ``raw`` is {"body": …, "headers": …, "content_type": …}: stored verbatim, sealed. No other
-    work happens here, so the 2xx can be given as soon as this returns.
+    ``raw`` is {"body": …, "headers": …, "content_type": …}: stored verbatim, sealed. Nothing
+    else happens here, so the 2xx can be given as soon as this returns: the stored message is
+    queued by its state, and ``sauti worker`` makes the alert (``intake``). ``claim`` holds it
+    for the caller, who processes it at once (web form, API).
     """
     region = channel.area.country_iso2 or "CF"
     sender = normalise_phone(value.sender, region) if value.sender else ""
@@ -303,33 +285,27 @@ def inbound_store(channel: Channel, value: InboundValue, *, raw: dict[str, Any])
     if value.kind == InboundMessage.Kind.SMS and not text.strip():
         flags.append("EMPTY")
     now = timezone.now()
-    sender_hash = phone_hash(sender) if sender else ""
     # PostgreSQL text cannot hold NUL and an id is no place for control characters.
     key = "".join(c for c in value.external_id if c >= " ")[:200] or "sha256:empty"
+    message = InboundMessage(
+        channel=channel,
+        kind=value.kind,
+        external_id=key,
+        received_at=value.received_at or now,
+        stored_at=now,
+        sender_hash=phone_hash(sender) if sender else "",
+        sender_sealed=seal(sender) if sender else "",
+        raw_sealed=seal(json.dumps(raw, ensure_ascii=False)),
+        text_sealed=seal(text) if text else "",
+        flags=flags,
+        locked_until=intake.lease_end(now) if claim else None,
+    )
+    # In autocommit one INSERT is its own transaction; inside a caller's, a savepoint keeps a
+    # duplicate key from spoiling it (PostgreSQL).
+    guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
     try:
-        with transaction.atomic():
-            if sender_hash:
-                window = now - timedelta(seconds=conf.FLOOD_WINDOW)
-                recent = InboundMessage.objects.filter(
-                    sender_hash=sender_hash, stored_at__gte=window
-                ).count()
-                if recent >= conf.FLOOD_LIMIT:
-                    flags.append("RATE_LIMITED")
-            message = InboundMessage.objects.create(
-                channel=channel,
-                kind=value.kind,
-                external_id=key,
-                received_at=value.received_at or now,
-                stored_at=now,
-                sender_hash=sender_hash,
-                sender_sealed=seal(sender) if sender else "",
-                raw_sealed=seal(json.dumps(raw, ensure_ascii=False)),
-                text_sealed=seal(text) if text else "",
-                flags=flags,
-            )
-            enqueue_new(
-                "channels.process_inbound", {"inbound_id": message.pk}, f"inbound:{message.pk}"
-            )
+        with guard:
+            message.save(force_insert=True)
     except IntegrityError:
         existing = InboundMessage.objects.filter(channel=channel, external_id=key).first()
         if existing is None:
@@ -338,166 +314,18 @@ def inbound_store(channel: Channel, value: InboundValue, *, raw: dict[str, Any])
     return StoreResult(message, True)
 
 
-def _flood_target(reporter: Reporter) -> Alert | None:
-    since = timezone.now() - timedelta(seconds=conf.FLOOD_WINDOW)
-    return (
-        Alert.objects.filter(reporter=reporter, received_at__gte=since)
-        .order_by("-received_at", "-id")
-        .first()
-    )
+def inbound_process(inbound_id: int) -> InboundMessage:
+    """Turn one stored message into an alert now (or attach it to one); see ``intake``.
+    Idempotent. A failure leaves the message in ERROR for the worker to retry."""
+    intake.process_ids([inbound_id])
+    return InboundMessage.objects.select_related("alert").get(pk=inbound_id)
 
 
-def _callback(alert: Alert, reporter: Reporter, area: AdminUnit) -> CallbackTask:
-    return CallbackTask.objects.create(
-        reporter=reporter,
-        alert=alert,
-        area=alert.admin_unit or area,
-        due_at=timezone.now() + timedelta(minutes=conf.CALLBACK_MINUTES),
-    )
-
-
-# Other apps route some inbound texts to themselves (e.g. response: "OK 7KQ2MX" acknowledges a
-# transmission). A route returns the alert the text belongs to, or None to let intake go on.
-InboundRoute = Callable[[str, str, Channel], "Alert | None"]
-_ROUTES: list[InboundRoute] = []
-
-
-def inbound_route(func: InboundRoute) -> InboundRoute:
-    """Register a route tried on every inbound SMS before it becomes an alert."""
-    if func not in _ROUTES:
-        _ROUTES.append(func)
-    return func
-
-
-def _route_elsewhere(text: str, sender: str, channel: Channel) -> Alert | None:
-    if not text or channel.type not in SMS_TYPES:
+def inbound_process_safely(inbound_id: int) -> InboundMessage | None:
+    """``inbound_process``, or None when processing failed (retried later by the worker)."""
+    if intake.process_ids([inbound_id]):
         return None
-    for route in _ROUTES:
-        alert = route(text, sender, channel)
-        if alert is not None:
-            return alert
-    return None
-
-
-_DONE_STATES = (InboundMessage.State.LINKED, InboundMessage.State.IGNORED_SPAM)
-
-
-def inbound_process(inbound_id: int, *, stored: InboundMessage | None = None) -> InboundMessage:
-    """Turn a stored message into an alert (or attach it to one). Idempotent: a message already
-    linked is returned as it is, so a retried job or a second worker does nothing twice.
-
-    ``stored`` is the row just written by this process (with its channel loaded): then only its
-    state is read again, under the lock, instead of the whole row.
-    """
-    with transaction.atomic():
-        if stored is not None and stored.pk == inbound_id:
-            state = (
-                InboundMessage.objects.select_for_update()
-                .filter(pk=inbound_id)
-                .values_list("processing_state", flat=True)
-                .first()
-            )
-            if state in _DONE_STATES:
-                return InboundMessage.objects.select_related("alert").get(pk=inbound_id)
-            message = stored
-        else:
-            message = (
-                InboundMessage.objects.select_for_update(of=("self",))
-                .select_related("channel", "channel__area", "channel__network")
-                .get(pk=inbound_id)
-            )
-            if message.processing_state in _DONE_STATES:
-                return message
-        channel = message.channel
-        text = unseal(message.text_sealed) if message.text_sealed else ""
-        sender = unseal(message.sender_sealed) if message.sender_sealed else ""
-        routed = _route_elsewhere(text, sender, channel)
-        if routed is not None:
-            # A reply meant for another service (a responder's acknowledgement code): linked to
-            # its alert, never a new alert, and the responder never becomes a reporter.
-            message.alert = routed
-            message.flags = [*(message.flags or []), "ROUTED_REPLY"]
-            message.processing_state = InboundMessage.State.LINKED
-            message.error = ""
-            message.save(update_fields=["alert", "flags", "processing_state", "error"])
-            return message
-        reporter = message.reporter or (reporter_for_sender(sender, channel) if sender else None)
-        message.reporter = reporter
-        flags = list(message.flags or [])
-        alert: Alert | None = None
-        ack = False
-        if "RATE_LIMITED" in flags and reporter is not None:
-            alert = _flood_target(reporter)
-        if (
-            alert is None
-            and message.kind == InboundMessage.Kind.MISSED_CALL
-            and reporter is not None
-        ):
-            pending = (
-                CallbackTask.objects.filter(reporter=reporter, outcome=CallbackTask.Outcome.PENDING)
-                .select_related("alert")
-                .first()
-            )
-            alert = pending.alert if pending else None
-        if alert is None:
-            needs_callback = message.kind == InboundMessage.Kind.MISSED_CALL or "EMPTY" in flags
-            alert = alert_receive(
-                text=text,
-                area=channel.area,
-                received_at=message.received_at,
-                channel=channel,
-                reporter=reporter,
-                language_hint=(
-                    reporter.language
-                    if reporter and reporter.kind == Reporter.Kind.FOCAL_POINT
-                    else channel.default_language
-                ),
-                state="CALLBACK_PENDING" if needs_callback else "RECEIVED",
-                flags=[
-                    f for f in flags if f in ("RATE_LIMITED", "BAD_ENCODING", "TRUNCATED", "EMPTY")
-                ],
-            )
-            if needs_callback and reporter is not None:
-                _callback(alert, reporter, channel.area)
-            ack = not needs_callback and "RATE_LIMITED" not in flags
-        message.alert = alert
-        message.language_detected = alert.language[:5]
-        message.processing_state = InboundMessage.State.LINKED
-        message.error = ""
-        message.save(
-            update_fields=["alert", "reporter", "language_detected", "processing_state", "error"]
-        )
-        if ack and reporter is not None and channel.type in SMS_TYPES:
-            language = (
-                reporter.language
-                if reporter.kind == Reporter.Kind.FOCAL_POINT
-                else (alert.language or reporter.language)
-            )
-            lang, body = messages.render(
-                messages.ACK, language, ref=short_reference(alert.reference)
-            )
-            outbound_queue(reporter, channel, OutboundMessage.Purpose.ACK, body, lang, alert)
-        # The processing job queued with the raw message has nothing left to do.
-        Job.objects.filter(dedupe_key=f"inbound:{message.pk}", status=Job.Status.QUEUED).update(
-            status=Job.Status.DONE, finished_at=timezone.now(), progress=1.0
-        )
-        return message
-
-
-def inbound_process_safely(
-    inbound_id: int, stored: InboundMessage | None = None
-) -> InboundMessage | None:
-    """Process right after storing; a failure is logged (no personal data) and left to the job."""
-    try:
-        return inbound_process(inbound_id, stored=stored)
-    except Exception:
-        log.exception("processing inbound message %s failed; its job will retry", inbound_id)
-        InboundMessage.objects.filter(
-            pk=inbound_id, processing_state=InboundMessage.State.STORED
-        ).update(
-            processing_state=InboundMessage.State.ERROR, error="processing failed; queued for retry"
-        )
-        return None
+    return InboundMessage.objects.select_related("alert").get(pk=inbound_id)
 
 
 def inbound_result(message: InboundMessage) -> dict[str, Any]:
@@ -511,4 +339,4 @@ def inbound_result(message: InboundMessage) -> dict[str, Any]:
     }
 
 
-__all__ = ["channel_credentials", "outbound_queue"]  # re-exported for callers of services
+__all__ = ["channel_credentials", "inbound_route", "outbound_queue"]  # re-exported for callers

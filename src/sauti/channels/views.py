@@ -1,7 +1,9 @@
 """Gateway webhooks (public, authenticated by signature or secret) and the reporter pages.
 
 Webhook order of work: size check → channel → signature → parse → store raw (committed) → answer.
-Processing runs after the commit; its failure never turns a stored message into an error answer.
+Processing (parse, place, alert, acknowledgement) is done by ``sauti worker`` in batches
+(``intake``), or before the answer when SAUTI_INTAKE_INLINE is set; either way its failure never
+turns a stored message into an error answer.
 """
 
 from __future__ import annotations
@@ -111,10 +113,10 @@ def webhook(request: HttpRequest, channel_uuid: uuid.UUID) -> HttpResponse:
         "path": request.path,
     }
     with _sqlite_writer():
-        stored = services.inbound_store(channel, value, raw=raw)
+        stored = services.inbound_store(channel, value, raw=raw, claim=conf.INLINE)
         message = stored.message
         if stored.created and conf.INLINE:
-            message = services.inbound_process_safely(message.pk, message) or message
+            message = services.inbound_process_safely(message.pk) or message
     result = services.inbound_result(message)
     result["duplicate"] = not stored.created
     return gateway.respond(result)

@@ -46,6 +46,35 @@ def handlers() -> dict[str, Handler]:
     return dict(_HANDLERS)
 
 
+Pump = Callable[[int], int]
+_PUMPS: dict[str, Pump] = {}
+
+
+def job_pump(name: str) -> Callable[[Pump], Pump]:
+    """Register a source of work that keeps its own queue (intake's raw-message table): the
+    worker calls ``pump(limit)`` on every turn; it returns how many items it handled."""
+
+    def register(func: Pump) -> Pump:
+        if name in _PUMPS and _PUMPS[name] is not func:
+            raise ValueError(f"job pump {name!r} registered twice")
+        _PUMPS[name] = func
+        return func
+
+    return register
+
+
+def pumps_run(limit: int = 200) -> int:
+    """One turn of every pump; items handled in all. A pump that raises is logged (type and
+    frames only) and the others still run."""
+    handled = 0
+    for name, pump in _PUMPS.items():
+        try:
+            handled += pump(limit)
+        except Exception:
+            log.error("job pump %s failed:\n%s", name, error_summary())
+    return handled
+
+
 def job_enqueue(
     name: str,
     payload: dict[str, Any] | None = None,
@@ -155,12 +184,16 @@ def job_progress(job_id: int, fraction: float) -> None:
 
 
 def run_pending(limit: int = 1000, worker: str | None = None) -> int:
-    """Run ready jobs until none is left (or ``limit``); returns how many ran. Used by tests."""
+    """Run pumps and ready jobs until none is left (or ``limit``); how many items ran. Tests use it."""
     ran = 0
     while ran < limit:
+        pumped = pumps_run()
         claimed = job_claim(worker)
         if claimed is None:
+            if pumped:
+                ran += pumped
+                continue
             break
         job_run(claimed)
-        ran += 1
+        ran += 1 + pumped
     return ran

@@ -228,6 +228,21 @@ def on_alert_transition(alert: Alert, step: AlertTransition) -> None:
         schedule_escalation(due_at, now)
 
 
+def on_alerts_created(alerts: list[Alert]) -> None:
+    """Creation hook, once per intake batch before insert: each alert's first deadline, and one
+    escalation scan per distinct minute in which one falls due."""
+    table = sla.sla_table()
+    slots: dict[datetime, datetime] = {}
+    for alert in alerts:
+        alert.due_step, due_at = sla.next_deadline(alert, table)
+        alert.due_at = due_at
+        if due_at is not None:
+            slots.setdefault(due_at.replace(second=0, microsecond=0), due_at)
+    now = timezone.now()
+    for due_at in slots.values():
+        schedule_escalation(due_at, now)
+
+
 def schedule_escalation(due_at: datetime, now: datetime) -> None:
     """Queue one escalation scan at the deadline (one job per minute, however many alerts)."""
     slot = (due_at + timedelta(seconds=59)).replace(second=0, microsecond=0)

@@ -18,7 +18,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--once", action="store_true", help="Run ready jobs, then exit.")
         parser.add_argument(
-            "--poll", type=float, default=1.0, help="Seconds between polls when idle."
+            "--poll",
+            type=float,
+            default=0.2,
+            help="Seconds between polls when idle (an SMS waits at most this long for its alert).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -37,6 +40,7 @@ class Command(BaseCommand):
             if not options["once"]:
                 close_old_connections()  # long-running: drop connections the server closed
             try:
+                pumped = jobs.pumps_run()
                 claimed = jobs.job_claim(worker)
             except Exception as exc:  # database busy or briefly unreachable: wait and retry
                 if options["once"]:
@@ -45,6 +49,8 @@ class Command(BaseCommand):
                 time.sleep(options["poll"])
                 continue
             if claimed is None:
+                if pumped:
+                    continue
                 if options["once"]:
                     break
                 time.sleep(options["poll"])

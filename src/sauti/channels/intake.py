@@ -1,0 +1,425 @@
+"""Intake's second half: stored raw messages become alerts, many at a time.
+
+A webhook answers its gateway as soon as the sealed raw message is committed
+(``services.inbound_store``). The raw table is then the queue: ``intake_drain`` (a pump of
+``sauti worker``) claims ready messages with a lease, prepares them outside any transaction
+(unseal, read reporters, parse, resolve the place: CPU and reads only), then writes their alerts,
+transitions, audit events, acknowledgements and links in one short transaction, with one
+statement per table. Why batches: one alert written alone costs about twenty ORM statements; a
+batch of a hundred costs about the same number in all, and holds SQLite's single write lock for
+milliseconds instead of seconds.
+
+Failure: a batch that raises is retried one message at a time, so one bad message holds up
+nobody; that message goes to ERROR and is tried again with back-off (the job queue's), then is left
+FAILED for a person. A processor that dies holds its messages only until the lease ends. A linked
+message is never processed twice (states are re-read under the write lock).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from sauti.alerts.models import Alert
+from sauti.alerts.services import alert_prepare, alerts_insert, short_reference
+from sauti.channels import conf, messages
+from sauti.channels.models import (
+    CallbackTask,
+    Channel,
+    InboundMessage,
+    OutboundMessage,
+    Reporter,
+    ReporterPhone,
+)
+from sauti.channels.outbound import SMS_TYPES, OutboundRow, outbound_queue_many
+from sauti.channels.pseudonyms import new_pseudonym
+from sauti.core.crypto import seal, unseal
+from sauti.core.jobs import backoff, error_summary
+
+log = logging.getLogger(__name__)
+
+BATCH = 200
+LEASE_SECONDS = 60
+State = InboundMessage.State
+_READY = (State.STORED, State.ERROR)
+_DONE = (State.LINKED, State.IGNORED_SPAM)
+_ALERT_FLAGS = ("RATE_LIMITED", "BAD_ENCODING", "TRUNCATED", "EMPTY")
+
+# Other apps route some inbound texts to themselves (e.g. response: "OK 7KQ2MX" acknowledges a
+# transmission). A route returns the alert the text belongs to, or None to let intake go on.
+InboundRoute = Callable[[str, str, Channel], "Alert | None"]
+_ROUTES: list[InboundRoute] = []
+
+
+def inbound_route(func: InboundRoute) -> InboundRoute:
+    """Register a route tried on every inbound SMS before it becomes an alert."""
+    if func not in _ROUTES:
+        _ROUTES.append(func)
+    return func
+
+
+# --- claiming ----------------------------------------------------------------------------------
+
+
+def lease_end(now: datetime | None = None) -> datetime:
+    """When a claim taken now runs out."""
+    return (now or timezone.now()) + timedelta(seconds=LEASE_SECONDS)
+
+
+def intake_claim(limit: int = BATCH) -> list[int]:
+    """Take up to ``limit`` messages ready for processing (oldest first) with a lease; their ids.
+
+    One statement: an UPDATE … RETURNING over the partial index of messages still to process.
+    PostgreSQL skips rows another processor is claiming; SQLite has one writer at a time.
+    """
+    now = timezone.now()
+    ops = connection.ops
+    table = ops.quote_name(InboundMessage._meta.db_table)
+    ready = "processing_state IN (%s, %s) AND (locked_until IS NULL OR locked_until <= %s)"
+    skip = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    sql = (
+        f"UPDATE {table} SET locked_until = %s WHERE id IN "  # noqa: S608 - names are ours
+        f"(SELECT id FROM {table} WHERE {ready} ORDER BY id LIMIT %s{skip}) "
+        f"AND {ready} RETURNING id"
+    )
+    at = ops.adapt_datetimefield_value(now)
+    until = ops.adapt_datetimefield_value(lease_end(now))
+    params = [until, *_READY, at, limit, *_READY, at]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def intake_drain(limit: int = BATCH) -> int:
+    """Claim and process one batch; how many messages it held (0 when nothing was ready)."""
+    ids = intake_claim(limit)
+    if ids:
+        process_ids(ids)
+    return len(ids)
+
+
+def process_ids(ids: list[int]) -> list[int]:
+    """Process these stored messages (claimed by the caller); the ids that failed, left for a
+    retry with back-off."""
+    try:
+        _process(_load(ids))
+        return []
+    except Exception:
+        if len(ids) == 1:
+            _failed(ids[0])
+            return list(ids)
+        log.warning("intake batch of %s failed; processing its messages one by one", len(ids))
+    failed = []
+    for one in ids:
+        try:
+            _process(_load([one]))
+        except Exception:
+            _failed(one)
+            failed.append(one)
+    return failed
+
+
+def _failed(inbound_id: int) -> None:
+    # The exception's message may hold what was being processed: keep its type and frames only.
+    log.error("processing inbound message %s failed:\n%s", inbound_id, error_summary())
+    attempts = (
+        InboundMessage.objects.filter(pk=inbound_id, processing_state__in=_READY)
+        .values_list("attempts", flat=True)
+        .first()
+    )
+    if attempts is None:
+        return
+    attempts += 1
+    gave_up = attempts >= settings.SAUTI_JOB_MAX_ATTEMPTS
+    InboundMessage.objects.filter(pk=inbound_id).update(
+        attempts=attempts,
+        processing_state=State.FAILED if gave_up else State.ERROR,
+        locked_until=None if gave_up else timezone.now() + backoff(attempts),
+        error="processing failed; a person must look"
+        if gave_up
+        else "processing failed; will retry",
+    )
+
+
+# --- processing --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Item:
+    message: InboundMessage
+    text: str
+    sender: str
+    reporter: Reporter | None = None
+    alert: Alert | None = None
+
+    @property
+    def channel(self) -> Channel:
+        return self.message.channel
+
+    @property
+    def needs_callback(self) -> bool:
+        flags = self.message.flags or []
+        return self.message.kind == InboundMessage.Kind.MISSED_CALL or "EMPTY" in flags
+
+    @property
+    def special(self) -> bool:
+        """Not the common case (an SMS that becomes a new, acknowledged alert): done alone."""
+        return self.needs_callback or "RATE_LIMITED" in (self.message.flags or [])
+
+
+def _load(ids: list[int]) -> list[InboundMessage]:
+    return list(
+        InboundMessage.objects.select_related(
+            "channel", "channel__area", "channel__network", "reporter"
+        )
+        .filter(pk__in=ids)
+        .order_by("id")
+    )
+
+
+def _process(batch: list[InboundMessage]) -> None:
+    items = [
+        _Item(
+            m,
+            unseal(m.text_sealed) if m.text_sealed else "",
+            unseal(m.sender_sealed) if m.sender_sealed else "",
+        )
+        for m in batch
+        if m.processing_state not in _DONE
+    ]
+    if not items:
+        return
+    # Reads and CPU, outside the transaction.
+    _find_reporters(items)
+    _flag_floods(items)
+    for item in items:
+        item.alert = _prepare(item)
+    with transaction.atomic():
+        done = set(
+            InboundMessage.objects.select_for_update()
+            .filter(pk__in=[i.message.pk for i in items], processing_state__in=_DONE)
+            .values_list("pk", flat=True)
+        )
+        items = [i for i in items if i.message.pk not in done and not _routed(i)]
+        _create_reporters(items)
+        pending: list[_Item] = []
+        for item in items:
+            if item.special:
+                _flush(pending)
+                _process_special(item)
+            else:
+                pending.append(item)
+        _flush(pending)
+
+
+def _find_reporters(items: list[_Item]) -> None:
+    """The reporter behind each sender, in one query (known numbers only)."""
+    hashes = {i.message.sender_hash for i in items if i.message.sender_hash}
+    known = {
+        row.phone_hash: row.reporter
+        for row in ReporterPhone.objects.select_related("reporter").filter(phone_hash__in=hashes)
+    }
+    for item in items:
+        item.reporter = item.message.reporter or known.get(item.message.sender_hash)
+
+
+def _flag_floods(items: list[_Item]) -> None:
+    """More than FLOOD_LIMIT messages from one number within FLOOD_WINDOW: flag RATE_LIMITED
+    (stored and attached to the sender's latest alert, never dropped). One grouped count of what
+    came before the batch; the batch's own messages are added in order."""
+    senders = [i for i in items if i.message.sender_hash]
+    if not senders:
+        return
+    window = timedelta(seconds=conf.FLOOD_WINDOW)
+    since = min(i.message.stored_at for i in senders) - window
+    first_id = min(i.message.pk for i in senders)
+    before = dict(
+        InboundMessage.objects.filter(
+            sender_hash__in={i.message.sender_hash for i in senders},
+            stored_at__gte=since,
+            pk__lt=first_id,
+        )
+        .values("sender_hash")
+        .annotate(n=Count("id"))
+        .values_list("sender_hash", "n")
+    )
+    seen: dict[str, int] = defaultdict(int)
+    for item in senders:
+        key = item.message.sender_hash
+        flags = item.message.flags or []
+        if before.get(key, 0) + seen[key] >= conf.FLOOD_LIMIT and "RATE_LIMITED" not in flags:
+            item.message.flags = [*flags, "RATE_LIMITED"]
+        seen[key] += 1
+
+
+def _prepare(item: _Item) -> Alert:
+    reporter, channel = item.reporter, item.channel
+    focal = reporter is not None and reporter.kind == Reporter.Kind.FOCAL_POINT
+    return alert_prepare(
+        text=item.text,
+        area=channel.area,
+        received_at=item.message.received_at,
+        channel=channel,
+        reporter=reporter,
+        language_hint=reporter.language if focal and reporter else channel.default_language,
+        state="CALLBACK_PENDING" if item.needs_callback else "RECEIVED",
+        flags=[f for f in (item.message.flags or []) if f in _ALERT_FLAGS],
+    )
+
+
+def _routed(item: _Item) -> bool:
+    """A reply meant for another service (a responder's acknowledgement code) is linked to its
+    alert, never made an alert, and its sender never becomes a reporter."""
+    if not item.text or item.channel.type not in SMS_TYPES:
+        return False
+    for route in _ROUTES:
+        alert = route(item.text, item.sender, item.channel)
+        if alert is not None:
+            message = item.message
+            message.alert = alert
+            message.flags = [*(message.flags or []), "ROUTED_REPLY"]
+            message.processing_state = State.LINKED
+            message.error = ""
+            message.locked_until = None
+            message.save(
+                update_fields=["alert", "flags", "processing_state", "error", "locked_until"]
+            )
+            return True
+    return False
+
+
+def _create_reporters(items: list[_Item]) -> None:
+    """An unknown number becomes a PUBLIC reporter: one per number, whatever the batch holds.
+    Read again under the write lock, so a number enrolled meanwhile is not created twice."""
+    missing = {
+        i.message.sender_hash: i for i in items if i.reporter is None and i.message.sender_hash
+    }
+    if not missing:
+        return
+    known = {
+        row.phone_hash: row.reporter
+        for row in ReporterPhone.objects.select_related("reporter").filter(
+            phone_hash__in=list(missing)
+        )
+    }
+    created: dict[str, Reporter] = {}
+    for key, item in missing.items():
+        if key in known:
+            continue
+        channel = item.channel
+        created[key] = Reporter(
+            pseudonym=new_pseudonym(Reporter.Kind.PUBLIC, channel.area),
+            kind=Reporter.Kind.PUBLIC,
+            area=channel.area,
+            network=channel.network,
+            languages=[channel.default_language],
+            status=Reporter.Status.ACTIVE,
+        )
+    Reporter.objects.bulk_create(list(created.values()))
+    ReporterPhone.objects.bulk_create(
+        [
+            ReporterPhone(reporter=r, phone_hash=key, phone_sealed=seal(missing[key].sender))
+            for key, r in created.items()
+        ]
+    )
+    known.update(created)
+    for item in items:
+        if item.reporter is None and item.message.sender_hash:
+            item.reporter = known[item.message.sender_hash]
+
+
+def _link(items: list[_Item]) -> None:
+    for item in items:
+        message, alert = item.message, item.alert
+        message.alert = alert
+        message.reporter = item.reporter
+        message.language_detected = (alert.language if alert else "")[:5]
+        message.processing_state = State.LINKED
+        message.error = ""
+        message.locked_until = None
+    InboundMessage.objects.bulk_update(
+        [i.message for i in items],
+        [
+            "alert",
+            "reporter",
+            "language_detected",
+            "processing_state",
+            "error",
+            "locked_until",
+            "flags",
+        ],
+    )
+
+
+def _flush(pending: list[_Item]) -> None:
+    """New alerts for the common case, numbered and written together, each acknowledged."""
+    if not pending:
+        return
+    alerts = []
+    for item in pending:
+        assert item.alert is not None
+        item.alert.reporter = item.reporter
+        alerts.append(item.alert)
+    alerts_insert(alerts)
+    _link(pending)
+    acks: list[OutboundRow] = []
+    for item in pending:
+        reporter, alert = item.reporter, item.alert
+        if reporter is None or alert is None or item.channel.type not in SMS_TYPES:
+            continue
+        language = (
+            reporter.language
+            if reporter.kind == Reporter.Kind.FOCAL_POINT
+            else (alert.language or reporter.language)
+        )
+        lang, body = messages.render(messages.ACK, language, ref=short_reference(alert.reference))
+        acks.append((reporter, item.channel, OutboundMessage.Purpose.ACK, body, lang, alert))
+    outbound_queue_many(acks)
+    pending.clear()
+
+
+def _flood_target(reporter: Reporter) -> Alert | None:
+    since = timezone.now() - timedelta(seconds=conf.FLOOD_WINDOW)
+    return (
+        Alert.objects.filter(reporter=reporter, received_at__gte=since)
+        .order_by("-received_at", "-id")
+        .first()
+    )
+
+
+def _process_special(item: _Item) -> None:
+    """A flood message joins the sender's latest alert; a missed call joins the sender's pending
+    callback, else opens an alert with a callback task for the CLA on duty. None is acknowledged."""
+    reporter = item.reporter
+    alert: Alert | None = None
+    if "RATE_LIMITED" in (item.message.flags or []) and reporter is not None:
+        alert = _flood_target(reporter)
+    if alert is None and item.message.kind == InboundMessage.Kind.MISSED_CALL and reporter:
+        pending = (
+            CallbackTask.objects.filter(reporter=reporter, outcome=CallbackTask.Outcome.PENDING)
+            .select_related("alert")
+            .first()
+        )
+        alert = pending.alert if pending else None
+    if alert is None:
+        assert item.alert is not None
+        alert = item.alert
+        alert.reporter = reporter
+        alerts_insert([alert])
+        if item.needs_callback and reporter is not None:
+            CallbackTask.objects.create(
+                reporter=reporter,
+                alert=alert,
+                area=alert.admin_unit or item.channel.area,
+                due_at=timezone.now() + timedelta(minutes=conf.CALLBACK_MINUTES),
+            )
+    item.alert = alert
+    _link([item])
