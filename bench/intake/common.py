@@ -179,9 +179,10 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def count_pending(env: dict[str, str]) -> int:
-    """Processing jobs not done yet, read straight from the database (no Django start-up)."""
+    """Stored messages not made into alerts yet, read straight from the database (no Django
+    start-up): the raw table is intake's queue."""
     sql = (
-        "SELECT COUNT(*) FROM core_job WHERE name = 'channels.process_inbound' AND status <> 'DONE'"
+        "SELECT COUNT(*) FROM channels_inboundmessage WHERE processing_state IN ('STORED', 'ERROR')"
     )
     if env.get("DATABASE_URL"):
         import psycopg

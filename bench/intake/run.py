@@ -1,18 +1,24 @@
 #!/usr/bin/env python3
 """Intake throughput and latency through the real HTTP path, beside a same-run baseline.
 
-Path measured: waitress (as `sauti serve`) → generic SMS-gateway webhook → HMAC check → raw message
-stored sealed and committed with its job → parse → place step → alert numbered and saved →
-acknowledgement SMS queued (outbox) → 200. Baseline, same server and database: an endpoint that
-only inserts the raw body (bench/intake/bench_urls.py).
+Path measured (the default configuration): waitress (as `sauti serve`) → generic SMS-gateway
+webhook → HMAC check → raw message sealed and committed → 200; then `sauti worker` (as `sauti demo`
+runs it, default poll) claims stored messages in batches → parse → place step (the places
+resolver) → alerts numbered and saved with transitions and audit events → acknowledgement SMS
+queued (outbox). Baseline, same server code and database: an endpoint that only inserts the raw
+body (bench/intake/bench_urls.py). For comparison, the inline mode (SAUTI_INTAKE_INLINE=true: the
+alert is made before the 2xx, one at a time).
 
-Phases per database: closed loop (C connections sending back to back) for the sustained rate,
-then an open loop offering a fixed rate (default 100/s) for latency; latency in the open loop
-runs from each request's scheduled send time, so queueing counts (no coordinated omission).
+Per round and database: baseline, batched intake and inline intake, each on a fresh server, each
+with a closed loop (C connections sending back to back) for the sustained rate and then an open
+loop offering a fixed rate (default 100/s) for latency, measured from each request's scheduled
+send time (queueing counts: no coordinated omission). "Alerts/s" counts alerts made, from the
+first request until the last message of the phase is an alert: for batched intake, the time the
+workers need to drain counts. The alert lag is stored_at → alert written, at the offered rate.
 
-    python bench/intake/run.py                 # SQLite and PostgreSQL, 10 s per phase
-    python bench/intake/run.py --smoke         # tiny: 1.5 s phases, 20/s offered
-    python bench/intake/run.py --db sqlite
+    python bench/intake/run.py                 # SQLite and PostgreSQL, 3 rounds, 10 s phases
+    python bench/intake/run.py --smoke         # tiny: 1 round, 1.5 s phases, 20/s offered
+    python bench/intake/run.py --db sqlite --rounds 5
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -28,8 +36,6 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import subprocess
 
 from common import PY, Sender, count_pending, django_eval, percentile, prepare, start_server
 
@@ -133,78 +139,98 @@ pick = lambda q: lags[min(len(lags) - 1, round(q * (len(lags) - 1)))] * 1000 if 
 print(json.dumps({"alerts": len(rows), "lag_p50_ms": pick(0.5), "lag_p99_ms": pick(0.99)}))
 """
 
+LINKED = """
+from sauti.channels.models import InboundMessage
+print(json.dumps(InboundMessage.objects.filter(external_id__startswith=%r, alert__isnull=False).count()))
+"""
 
-def deferred(
-    env: dict[str, str], channel: dict[str, str], args: argparse.Namespace, port: int
+
+def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _drain(env: dict[str, str], limit: float = 300) -> None:
+    began = time.monotonic()
+    while count_pending(env) > 0 and time.monotonic() - began < limit:
+        time.sleep(0.05)
+
+
+def phase(
+    mode: str,
+    env: dict[str, str],
+    channel: dict[str, str],
+    args: argparse.Namespace,
+    port: int,
+    tag: str,
 ) -> dict[str, Any]:
-    """SAUTI_INTAKE_INLINE=false: the gateway gets its 2xx once the raw message is committed;
-    `sauti worker` processes parse, place, number and acknowledge."""
-    env = {**env, "SAUTI_INTAKE_INLINE": "false"}
+    """One mode on a fresh server: ``baseline``, ``batched`` (server + workers) or ``inline``."""
+    env = {**env, "SAUTI_INTAKE_INLINE": "true" if mode == "inline" else "false"}
     server = start_server(env, port)
     workers = [
         subprocess.Popen(
-            [PY, "-m", "sauti", "worker", "--poll", "0.05"],
+            [PY, "-m", "sauti", "worker"],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        for _ in range(args.workers)
+        for _ in range(args.workers if mode == "batched" else 0)
     ]
+    kind = "baseline" if mode == "baseline" else "intake"
     try:
+        closed_loop(port, channel, kind, 1.0, 2, f"{tag}w-")  # warm-up (imports, caches)
+        _drain(env)
         began = time.monotonic()
-        accepted = closed_loop(port, channel, "intake", args.seconds, args.concurrency, "d")
-        while count_pending(env) > 0 and time.monotonic() - began < 300:
-            time.sleep(0.1)
-        drained = time.monotonic() - began
-        open_ = open_loop(port, channel, "intake", args.seconds, args.rate, "do")
-        settle = time.monotonic()
-        while count_pending(env) > 0 and time.monotonic() - settle < 120:
-            time.sleep(0.1)
-        lag = django_eval(env, LAG % "do-")
+        closed = closed_loop(port, channel, kind, args.seconds, args.concurrency, f"{tag}c-")
+        result: dict[str, Any] = {"closed": closed}
+        if mode != "baseline":
+            _drain(env)
+            done = time.monotonic() - began
+            made = django_eval(env, LINKED % f"{tag}c-")
+            result["alerts"] = made
+            result["alerts_per_second"] = made / done
+            result["drain_seconds"] = done - args.seconds
+        result["open"] = open_loop(port, channel, kind, args.seconds, args.rate, f"{tag}o-")
+        if mode != "baseline":
+            _drain(env)
+            result["lag"] = django_eval(env, LAG % f"{tag}o-")
     finally:
-        for proc in [server, *workers]:
-            proc.terminate()
-        for proc in [server, *workers]:
-            proc.wait()
-    return {
-        "accepted": accepted,
-        "alerts_per_second": accepted["ok"] / drained,
-        "drain_seconds": drained,
-        "open": open_,
-        "lag_at_offered_rate": lag,
-    }
-
-
-def run_db(kind: str, args: argparse.Namespace, port: int) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix=f"sauti-bench-{kind}-") as tmp:
-        env, channel = prepare(kind, Path(tmp))
-        server = start_server(env, port)
-        try:
-            closed_loop(port, channel, "intake", 1.0, 2, "warm")  # warm-up (imports, caches)
-            result = {
-                "baseline_closed": closed_loop(
-                    port, channel, "baseline", args.seconds, args.concurrency, "b"
-                ),
-                "intake_closed": closed_loop(
-                    port, channel, "intake", args.seconds, args.concurrency, "i"
-                ),
-                "baseline_open": open_loop(
-                    port, channel, "baseline", args.seconds, args.rate, "bo"
-                ),
-                "intake_open": open_loop(port, channel, "intake", args.seconds, args.rate, "io"),
-            }
-        finally:
-            server.kill()
-            server.wait()
-        result["deferred"] = deferred(env, channel, args, port)
-    base = result["baseline_closed"]["per_second"]
-    result["ratio"] = result["intake_closed"]["per_second"] / base
-    result["deferred_ratio"] = result["deferred"]["accepted"]["per_second"] / base
+        _stop([server, *workers])
     return result
 
 
-def _ms(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.0f}"
+def run_db(kind: str, args: argparse.Namespace, port: int) -> dict[str, Any]:
+    rounds = []
+    with tempfile.TemporaryDirectory(prefix=f"sauti-bench-{kind}-") as tmp:
+        env, channel = prepare(kind, Path(tmp))
+        for r in range(args.rounds):
+            one = {
+                mode: phase(mode, env, channel, args, port, f"r{r}{mode[0]}")
+                for mode in ("baseline", "batched", "inline")
+            }
+            base = one["baseline"]["closed"]["per_second"]
+            one["ratio_batched"] = one["batched"]["alerts_per_second"] / base
+            one["ratio_inline"] = one["inline"]["alerts_per_second"] / base
+            rounds.append(one)
+            print(
+                f"{kind} round {r + 1}/{args.rounds}: baseline {base:.0f} req/s; batched "
+                f"{one['batched']['alerts_per_second']:.0f} alerts/s ({one['ratio_batched']:.0%}); "
+                f"inline {one['inline']['alerts_per_second']:.0f} alerts/s ({one['ratio_inline']:.0%})",
+                file=sys.stderr,
+                flush=True,
+            )
+    return {"rounds": rounds}
+
+
+def _med(values: list[float | None]) -> float:
+    kept = [v for v in values if v is not None]
+    return statistics.median(kept) if kept else float("nan")
 
 
 def main() -> int:
@@ -212,52 +238,56 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--rate", type=float, default=100.0)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--workers", type=int, default=2, help="worker processes in deferred mode")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes (batched mode)")
     parser.add_argument("--smoke", action="store_true")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.smoke:
-        args.seconds, args.rate, args.concurrency = 1.5, 20.0, 4
+        args.seconds, args.rate, args.concurrency, args.rounds = 1.5, 20.0, 4, 1
     kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     results = {kind: run_db(kind, args, args.port + i) for i, kind in enumerate(kinds)}
     if args.json:
         print(json.dumps(results, indent=2))
     print(
-        f"\nIntake bench ({args.seconds:g} s per phase, {args.concurrency} connections closed loop, "
-        f"{args.rate:g}/s offered open loop, {args.workers} workers in deferred mode)"
+        f"\nIntake bench: medians of {args.rounds} round(s); {args.seconds:g} s phases, "
+        f"{args.concurrency} connections closed loop, {args.rate:g}/s offered open loop, "
+        f"{args.workers} worker(s) in batched mode"
     )
     print(
-        "| Database | Mode | Requests/s (closed loop) | Ratio to baseline | p50 / p99 at offered rate (ms) | Alerts/s | Errors |"
+        "| Database | Mode | Requests/s (closed loop) | Alerts/s | Alerts/s ÷ baseline | "
+        "HTTP p50 / p99 at offered rate (ms) | Alert lag p50 / p99 (ms) | Errors |"
     )
-    print("|---|---|---|---|---|---|---|")
-    for kind, r in results.items():
-        b, i, io, bo, d = (
-            r["baseline_closed"],
-            r["intake_closed"],
-            r["intake_open"],
-            r["baseline_open"],
-            r["deferred"],
-        )
-        print(
-            f"| {kind} | baseline (raw INSERT only) | {b['per_second']:.0f} | 100% | "
-            f"{bo['p50_ms']:.1f} / {bo['p99_ms']:.1f} | – | {b['errors'] + bo['errors']} |"
-        )
-        print(
-            f"| {kind} | inline (parse, place, alert, ack before the 2xx) | {i['per_second']:.0f} | {r['ratio']:.0%} | "
-            f"{io['p50_ms']:.1f} / {io['p99_ms']:.1f} | {i['per_second']:.0f} | {i['errors'] + io['errors']} |"
-        )
-        lag = d["lag_at_offered_rate"]
-        print(
-            f"| {kind} | deferred (2xx after raw commit; workers make the alert) | {d['accepted']['per_second']:.0f} | "
-            f"{r['deferred_ratio']:.0%} | {d['open']['p50_ms']:.1f} / {d['open']['p99_ms']:.1f} "
-            f"(alert lag {_ms(lag['lag_p50_ms'])} / {_ms(lag['lag_p99_ms'])}, {lag['alerts']} alerts) | "
-            f"{d['alerts_per_second']:.0f} | "
-            f"{d['accepted']['errors'] + d['open']['errors']} |"
-        )
+    print("|---|---|---|---|---|---|---|---|")
+    for kind, res in results.items():
+        rs = res["rounds"]
+        for mode, label in (
+            ("baseline", "baseline (raw INSERT only)"),
+            ("batched", "batched (default: 2xx after raw commit, worker makes alerts)"),
+            ("inline", "inline (alert made before the 2xx)"),
+        ):
+            req = _med([r[mode]["closed"]["per_second"] for r in rs])
+            p50 = _med([r[mode]["open"]["p50_ms"] for r in rs])
+            p99 = _med([r[mode]["open"]["p99_ms"] for r in rs])
+            errors = sum(r[mode]["closed"]["errors"] + r[mode]["open"]["errors"] for r in rs)
+            if mode == "baseline":
+                alerts, ratio, lag = "–", "100% (requests)", "–"
+            else:
+                alerts = f"{_med([r[mode]['alerts_per_second'] for r in rs]):.0f}"
+                ratios = [r[f"ratio_{mode}"] for r in rs]
+                ratio = f"**{_med(ratios):.0%}** ({', '.join(f'{x:.0%}' for x in ratios)})"
+                lag = (
+                    f"{_med([r[mode]['lag']['lag_p50_ms'] for r in rs]):.0f} / "
+                    f"{_med([r[mode]['lag']['lag_p99_ms'] for r in rs]):.0f}"
+                )
+            print(
+                f"| {kind} | {label} | {req:.0f} | {alerts} | {ratio} | {p50:.1f} / {p99:.1f} | "
+                f"{lag} | {errors} |"
+            )
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -32,7 +33,8 @@ def test_dashboard_scoped_with_charts_map_and_drill_down(computed: None, cla_bri
     bria = c.get("/indicators/?area=CF521&period=2026-03").content.decode()
     assert "records/alerts/?area=CF521" in bria
     drill = c.get("/indicators/records/alerts/?area=CF521&period=2026-03").content.decode()
-    assert drill.count("/alerts/") >= 3 and "A4" not in drill  # February's alert is not behind it
+    # February's alert is not behind it (as a word: a random CSRF token may hold "A4").
+    assert drill.count("/alerts/") >= 3 and not re.search(r"\bA4\b", drill)
     geo = json.loads(c.get("/indicators/map.geojson?area=CF52&period=2026-03").content)
     assert geo["type"] == "FeatureCollection"
 

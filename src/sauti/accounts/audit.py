@@ -8,6 +8,7 @@ from django.db.models import Model
 from django.http import HttpRequest
 
 from sauti.accounts.models import AuditEvent, User
+from sauti.core.bulk import insert_many
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -60,4 +61,4 @@ def record(action: str, **kwargs: Any) -> AuditEvent:
 
 def record_many(events: list[AuditEvent]) -> None:
     """Append many events in one statement (intake records one per alert of a batch)."""
-    AuditEvent.objects.bulk_create(events)
+    insert_many(events)

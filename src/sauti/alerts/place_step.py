@@ -35,15 +35,50 @@ def _resolver() -> Any:
     return resolve
 
 
-def resolve_place(text: str, *, country: str, area: AdminUnit | None) -> PlaceOutcome:
+@dataclass
+class PlaceBatch:
+    """What the alerts of one intake batch share: the resolver with its gazetteer checked once
+    (instead of one read per alert), and the admin units already looked up."""
+
+    resolve: Any = None
+    units: dict[str, AdminUnit | None] = field(default_factory=dict)
+
+
+def place_batch() -> PlaceBatch:
+    try:
+        from sauti.places.resolver import index_current
+    except ImportError:
+        return PlaceBatch()
+    try:
+        return PlaceBatch(resolve=index_current().resolve)
+    except DatabaseError:
+        log.warning("place resolver unavailable; keeping place texts", exc_info=True)
+        return PlaceBatch()
+
+
+def _unit(pcode: str, batch: PlaceBatch | None) -> AdminUnit | None:
+    if batch is None:
+        return AdminUnit.objects.filter(pcode=pcode).first()
+    if pcode not in batch.units:
+        batch.units[pcode] = AdminUnit.objects.filter(pcode=pcode).first()
+    return batch.units[pcode]
+
+
+def resolve_place(
+    text: str, *, country: str, area: AdminUnit | None, batch: PlaceBatch | None = None
+) -> PlaceOutcome:
     """Candidates for ``text`` and the admin unit of the best one (None if unresolved)."""
-    resolve = _resolver()
+    resolve = batch.resolve if batch is not None else _resolver()
     if not text or resolve is None:
         return PlaceOutcome()
     try:
         # On PostgreSQL a failed statement aborts the transaction: read inside a savepoint so a
         # resolver error cannot spoil the intake. SQLite has no such state: skip two statements.
-        guard = transaction.atomic() if connection.vendor == "postgresql" else nullcontext()
+        guard = (
+            transaction.atomic()
+            if connection.vendor == "postgresql" and connection.in_atomic_block
+            else nullcontext()
+        )
         with guard:
             resolution = resolve(text, country=country or None, areas=(area.pcode,) if area else ())
             data = resolution.as_dict() if hasattr(resolution, "as_dict") else dict(resolution)
@@ -68,7 +103,7 @@ def resolve_place(text: str, *, country: str, area: AdminUnit | None) -> PlaceOu
         if a.get("pcode")
     ]
     for pcode in pcodes:
-        unit = AdminUnit.objects.filter(pcode=pcode).first()
+        unit = _unit(pcode, batch)
         if unit is not None and (not country or unit.country_iso2 == country):
             outcome.admin_unit = unit
             break

@@ -20,9 +20,10 @@ from sauti.accounts import audit
 from sauti.accounts.models import User
 from sauti.alerts.models import COUNT_KEYS, PARSED_FIELDS, Alert, ReferenceCounter
 from sauti.alerts.parsing import PARSER_VERSION, Parsed, parse
-from sauti.alerts.place_step import PlaceOutcome, resolve_place
+from sauti.alerts.place_step import PlaceBatch, PlaceOutcome, resolve_place
 from sauti.alerts.taxonomy import THREAT_LABELS, THREAT_TYPES
 from sauti.alerts.workflow import prepare_new, record_initial
+from sauti.core.bulk import insert_many
 from sauti.core.crypto import seal
 from sauti.places.models import AdminUnit
 
@@ -168,6 +169,7 @@ def alert_prepare(
     state: str = "RECEIVED",
     actor: User | None = None,
     flags: list[str] | None = None,
+    places: PlaceBatch | None = None,
 ) -> Alert:
     """The alert for one stored message, parsed and placed but not saved (no writes: call it
     outside the transaction, so a batch holds SQLite's write lock only while it inserts).
@@ -175,7 +177,7 @@ def alert_prepare(
     ``area`` is where the alert sits when the place does not resolve (the channel's area).
     """
     parsed = parse(text, now=_local(received_at), language_hint=language_hint)
-    place = resolve_place(parsed.place_text, country=area.country_iso2, area=area)
+    place = resolve_place(parsed.place_text, country=area.country_iso2, area=area, batch=places)
     alert = Alert(
         received_at=received_at,
         channel=channel,
@@ -211,8 +213,11 @@ def alerts_insert(
         first = reference_block(prefix, len(group)) - len(group) + 1
         for offset, alert in enumerate(group):
             alert.reference = f"{prefix}{first + offset:06d}"
+    now = timezone.now()
+    for alert in alerts:
+        alert.created_at = now  # written now, not when prepared
     prepare_new(alerts)
-    Alert.objects.bulk_create(alerts)
+    insert_many(alerts)
     record_initial(alerts, actor)
     audit.record_many(
         [

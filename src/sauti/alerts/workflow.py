@@ -321,6 +321,6 @@ def record_initial(alerts: list[Any], user: Any = None) -> None:
     """Record ∅ → initial state of new alerts (and RECEIVED → CALLBACK_PENDING for missed calls)
     as their first transitions, in one statement. Call in the transaction that inserts them,
     after ``prepare_new``: the creation hooks replace the per-transition hooks here."""
-    from sauti.alerts.models import AlertTransition
+    from sauti.core.bulk import insert_many
 
-    AlertTransition.objects.bulk_create([row for a in alerts for row in _initial_rows(a, user)])
+    insert_many([row for a in alerts for row in _initial_rows(a, user)])

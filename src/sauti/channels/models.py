@@ -143,13 +143,18 @@ class InboundMessage(models.Model):
         VOICE_CALL_LOG = "VOICE_CALL_LOG", _("Call log")
         API = "API", _("API")
 
-    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="inbound")
+    # Indexes here are few on purpose: every SMS writes this row, and each index is one more
+    # B-tree page to write (the unique key's index starts with the channel; reporter and alert
+    # are set by the processor, so their indexes hold linked rows only).
+    channel = models.ForeignKey(
+        Channel, on_delete=models.PROTECT, related_name="inbound", db_index=False
+    )
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.SMS)
     # The gateway's message id or the client's Idempotency-Key: a retry finds the first delivery.
     external_id = models.CharField(max_length=200)
     received_at = models.DateTimeField(default=timezone.now)
     stored_at = models.DateTimeField(default=timezone.now)
-    sender_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    sender_hash = models.CharField(max_length=64, blank=True)
     sender_sealed = models.TextField(blank=True)
     # JSON of {"body": verbatim request body, "headers": relevant headers, "content_type": …}, sealed.
     raw_sealed = models.TextField()
@@ -160,7 +165,12 @@ class InboundMessage(models.Model):
     # Flags such as RATE_LIMITED, EMPTY, DUPLICATE_TEXT, BAD_ENCODING.
     flags = models.JSONField(default=list, blank=True)
     reporter = models.ForeignKey(
-        Reporter, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Reporter,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     alert = models.ForeignKey(
         "alerts.Alert",
@@ -168,6 +178,7 @@ class InboundMessage(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="inbound_messages",
+        db_index=False,
     )
     error = models.CharField(max_length=300, blank=True)
     # The raw table is intake's queue: a processor holds a message until ``locked_until`` (a lease:
@@ -183,6 +194,14 @@ class InboundMessage(models.Model):
         ]
         indexes = [
             models.Index(fields=["sender_hash", "stored_at"], name="inbound_sender_stored"),
+            models.Index(
+                fields=["reporter"],
+                condition=models.Q(reporter__isnull=False),
+                name="inbound_reporter",
+            ),
+            models.Index(
+                fields=["alert"], condition=models.Q(alert__isnull=False), name="inbound_alert"
+            ),
             # Only messages still to process: the claim reads a few rows of an index that stays
             # small however long the raw log grows.
             models.Index(

@@ -10,6 +10,7 @@ from sauti.alerts.models import Alert
 from sauti.channels.credentials import channel_credentials
 from sauti.channels.gateways import GatewayError, get_gateway
 from sauti.channels.models import Channel, OutboundMessage, Reporter
+from sauti.core.bulk import insert_many
 from sauti.core.crypto import unseal
 from sauti.core.models import Job
 
@@ -50,9 +51,9 @@ def outbound_queue_many(rows: list[OutboundRow]) -> list[OutboundMessage]:
                 else OutboundMessage.Status.QUEUED,
             )
         )
-    OutboundMessage.objects.bulk_create(messages)
+    insert_many(messages)
     now = timezone.now()
-    Job.objects.bulk_create(
+    insert_many(
         [
             Job(
                 name="channels.send_outbound",

@@ -11,12 +11,19 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-from contextlib import nullcontext
+import time
 from dataclasses import dataclass
 from typing import Any
 
 import phonenumbers
-from django.db import IntegrityError, connection, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    IntegrityError,
+    OperationalError,
+    connection,
+    connections,
+    transaction,
+)
 from django.utils import timezone
 
 from sauti.accounts import audit
@@ -300,18 +307,63 @@ def inbound_store(
         flags=flags,
         locked_until=intake.lease_end(now) if claim else None,
     )
-    # In autocommit one INSERT is its own transaction; inside a caller's, a savepoint keeps a
-    # duplicate key from spoiling it (PostgreSQL).
-    guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
-    try:
-        with guard:
-            message.save(force_insert=True)
-    except IntegrityError:
+    message.pk = _insert_raw(message)
+    if message.pk is None:
         existing = InboundMessage.objects.filter(channel=channel, external_id=key).first()
-        if existing is None:
-            raise
+        if existing is None:  # pragma: no cover - the conflicting row cannot vanish (PROTECT)
+            raise IntegrityError("inbound message key conflict without a stored message")
         return StoreResult(existing, False)
+    message._state.adding = False
     return StoreResult(message, True)
+
+
+def _insert_raw(message: InboundMessage) -> int | None:
+    """One ``INSERT … ON CONFLICT DO NOTHING RETURNING id`` (SQLite ≥ 3.35, PostgreSQL): the id,
+    or None when the (channel, key) pair is already stored. Written by hand because it is the
+    hot path of every SMS: the ORM's compiler costs more than the statement, and a conflict needs
+    no savepoint, inside a caller's transaction or not."""
+    fields = [f for f in InboundMessage._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(InboundMessage._meta.db_table)} "  # noqa: S608 - names are ours
+        f"({', '.join(quote(str(f.column)) for f in fields)}) VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({quote('channel_id')}, {quote('external_id')}) DO NOTHING RETURNING id"
+    )
+    db = connections[DEFAULT_DB_ALIAS]  # the wrapper, not the proxy: one thread-local lookup
+    values = [f.get_db_prep_save(f.pre_save(message, True), db) for f in fields]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite" and not connection.in_atomic_block:
+            row = _sqlite_insert_promptly(cursor, sql, values)
+        else:
+            cursor.execute(sql, values)
+            row = cursor.fetchone()
+    return int(row[0]) if row else None
+
+
+def _sqlite_insert_promptly(cursor: Any, sql: str, values: list[Any]) -> Any:
+    """Run the INSERT, retrying within milliseconds while a worker holds SQLite's write lock.
+
+    SQLite's own busy handler sleeps in growing steps (1, 2, 5 … 100 ms), so a webhook waiting
+    for a worker's batch would often wake long after the lock was free, and the gateway's answer
+    waits for it. Here the pause starts at 0.5 ms and stops growing at 4 ms. Same patience as
+    the busy timeout; autocommit only (a failed statement leaves no transaction behind)."""
+    cursor.execute("PRAGMA busy_timeout")
+    patience_ms = int(cursor.fetchone()[0])
+    deadline = time.monotonic() + patience_ms / 1000
+    cursor.execute("PRAGMA busy_timeout = 0")
+    pause = 0.0005
+    try:
+        while True:
+            try:
+                cursor.execute(sql, values)
+                return cursor.fetchone()
+            except OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(pause)
+                pause = min(pause * 2, 0.004)  # a long batch is not worth a busy loop
+    finally:
+        cursor.execute(f"PRAGMA busy_timeout = {patience_ms:d}")
 
 
 def inbound_process(inbound_id: int) -> InboundMessage:

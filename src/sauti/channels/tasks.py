@@ -18,7 +18,7 @@ def process_inbound(inbound_id: int) -> dict[str, Any]:
 @job_pump("channels.intake")
 def drain_intake(limit: int) -> int:
     """Stored raw messages become alerts, a batch at a time (``channels.intake``)."""
-    return intake.intake_drain(limit)
+    return intake.intake_drain(min(limit, intake.BATCH))
 
 
 @job("channels.send_outbound")

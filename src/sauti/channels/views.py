@@ -49,25 +49,27 @@ def _sqlite_writer() -> Any:
     return _sqlite_lock if connection.vendor == "sqlite" else nullcontext()
 
 
-_channels: dict[uuid.UUID, tuple[float, Channel | None]] = {}
+_channels: dict[uuid.UUID, tuple[float, Channel | None, dict[str, Any]]] = {}
 
 
-def _channel(channel_uuid: uuid.UUID) -> Channel | None:
-    """The active channel, cached per process for a few seconds (one query fewer per message;
-    deactivating a channel or changing its secret takes effect within _CHANNEL_TTL)."""
+def _channel(channel_uuid: uuid.UUID) -> tuple[Channel | None, dict[str, Any]]:
+    """The active channel and its unsealed credentials, cached per process for a few seconds
+    (one query and one decryption fewer per message; deactivating a channel or changing its
+    secret takes effect within _CHANNEL_TTL)."""
     now = time.monotonic()
     hit = _channels.get(channel_uuid)
     if hit is not None and now - hit[0] < _CHANNEL_TTL:
-        return hit[1]
+        return hit[1], hit[2]
     channel = (
         Channel.objects.select_related("area", "network")
         .filter(uuid=channel_uuid, active=True)
         .first()
     )
+    credentials = services.channel_credentials(channel) if channel is not None else {}
     if len(_channels) > 1000:
         _channels.clear()
-    _channels[channel_uuid] = (now, channel)
-    return channel
+    _channels[channel_uuid] = (now, channel, credentials)
+    return channel, credentials
 
 
 def _read_body(request: HttpRequest) -> bytes | None:
@@ -92,12 +94,12 @@ def webhook(request: HttpRequest, channel_uuid: uuid.UUID) -> HttpResponse:
     body = _read_body(request)
     if body is None:
         return _error(413, "the request body is too large")
-    channel = _channel(channel_uuid)
+    channel, credentials = _channel(channel_uuid)
     if channel is None or channel.type not in services.WEBHOOK_TYPES:
         return _error(404, "unknown channel")
     try:
         gateway = get_gateway(channel.type)
-        gateway.verify(request, body, services.channel_credentials(channel))
+        gateway.verify(request, body, credentials)
         value = gateway.parse(request, body)
     except GatewayError as exc:
         return _error(exc.status, exc.detail)

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from sauti.alerts.parsing import lexicon
-from sauti.alerts.parsing.actors import actor_table, extract_actors
+from sauti.alerts.parsing.actors import actor_matcher, actor_table, extract_actors
 from sauti.alerts.parsing.counts import extract_counts
 from sauti.alerts.parsing.normalise import basic, expand_sms, mend_typos
 from sauti.alerts.parsing.places import find_place_text
@@ -179,7 +179,7 @@ def parse(
             result.threat_type, result.confidence["threat_type"] = "ARMED_MOVEMENT", 0.5
         # Time words must not be taken for places ("à Noël"), and actors neither ("de Sidiki").
         result.place_text, result.confidence["place"] = find_place_text(
-            text, is_actor=lambda w: any(p.fullmatch(w) for _n, p in table)
+            text, is_actor=actor_matcher(table)
         )
     result.time = parse_time(norm, now)
     result.confidence["occurred_at"] = result.time.confidence if result.time else 0.3

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from sauti.alerts.parsing.normalise import basic
 
@@ -90,3 +90,23 @@ def extract_actors(
         if m:
             found.append((m.start(), name))
     return [name for _pos, name in sorted(found)]
+
+
+_matchers: dict[int, tuple[list[tuple[str, re.Pattern[str]]], Callable[[str], bool]]] = {}
+
+
+def actor_matcher(table: list[tuple[str, re.Pattern[str]]]) -> Callable[[str], bool]:
+    """Whether a normalised phrase is, whole, an actor's name or alias: one alternation of the
+    table's patterns, built once per table (the place finder asks this many times per message)."""
+    hit = _matchers.get(id(table))
+    if hit is not None and hit[0] is table:
+        return hit[1]
+    combined = re.compile("|".join(f"(?:{p.pattern})" for _name, p in table) or r"(?!)")
+
+    def is_actor(words: str) -> bool:
+        return combined.fullmatch(words) is not None
+
+    if len(_matchers) > 8:
+        _matchers.clear()
+    _matchers[id(table)] = (table, is_actor)
+    return is_actor
