@@ -134,6 +134,8 @@ if _database_url:
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "sauti.sqlite3")}
+# How long a SQLite writer waits for the write lock before giving up (milliseconds).
+SAUTI_SQLITE_BUSY_TIMEOUT_MS = 20000
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db.setdefault("OPTIONS", {})
     _db["OPTIONS"].update(
@@ -142,7 +144,7 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-                "PRAGMA busy_timeout=20000;"
+                f"PRAGMA busy_timeout={SAUTI_SQLITE_BUSY_TIMEOUT_MS};"
             ),
         }
     )

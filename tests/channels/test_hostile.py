@@ -262,6 +262,21 @@ def test_claims_hold_a_lease_and_a_dead_processors_messages_come_back(client, ge
     assert intake_claim() == first
 
 
+def test_a_claim_takes_no_more_than_its_batch(client, generic_channel):
+    from sauti.channels.intake import intake_claim
+
+    for i in range(5):
+        post_generic(
+            client,
+            generic_channel,
+            {"from": "+23675000002", "text": "a", "id": f"c{i}"},
+            process=False,
+        )
+    first, second, third = intake_claim(2), intake_claim(2), intake_claim(2)
+    assert len(first) == len(second) == 2 and len(third) == 1
+    assert len(set(first) | set(second) | set(third)) == 5
+
+
 def test_a_linked_message_is_never_processed_twice(client, generic_channel):
     from sauti.channels.intake import process_ids
 

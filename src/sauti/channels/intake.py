@@ -43,6 +43,7 @@ from sauti.channels.models import (
 )
 from sauti.channels.outbound import SMS_TYPES, OutboundRow, outbound_queue_many
 from sauti.channels.pseudonyms import new_pseudonym
+from sauti.core.bulk import execute_many, insert_many
 from sauti.core.crypto import seal, unseal
 from sauti.core.jobs import backoff, error_summary
 
@@ -88,15 +89,27 @@ def intake_claim(limit: int = BATCH) -> list[int]:
     ops = connection.ops
     table = ops.quote_name(InboundMessage._meta.db_table)
     ready = "processing_state IN (%s, %s) AND (locked_until IS NULL OR locked_until <= %s)"
-    skip = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
-    sql = (
-        f"UPDATE {table} SET locked_until = %s WHERE id IN "  # noqa: S608 - names are ours
-        f"(SELECT id FROM {table} WHERE {ready} ORDER BY id LIMIT %s{skip}) "
-        f"AND {ready} RETURNING id"
-    )
     at = ops.adapt_datetimefield_value(now)
     until = ops.adapt_datetimefield_value(lease_end(now))
-    params = [until, *_READY, at, limit, *_READY, at]
+    if connection.vendor == "postgresql":
+        # Picked once, in a materialised CTE: as ``WHERE id IN (SELECT … LIMIT n)`` PostgreSQL
+        # may run the sub-select again for every row it updates, and each run finds the next n
+        # unclaimed rows, so one claim would take the whole queue.
+        sql = (
+            f"WITH picked AS MATERIALIZED (SELECT id FROM {table} WHERE {ready} "  # noqa: S608
+            f"ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED) "
+            f"UPDATE {table} AS m SET locked_until = %s FROM picked WHERE m.id = picked.id "
+            f"RETURNING m.id"
+        )
+        params = [*_READY, at, limit, until]
+    else:
+        # SQLite runs a sub-select that does not refer to the outer row once; one writer at a time.
+        sql = (
+            f"UPDATE {table} SET locked_until = %s WHERE id IN "  # noqa: S608 - names are ours
+            f"(SELECT id FROM {table} WHERE {ready} ORDER BY id LIMIT %s) "
+            f"AND {ready} RETURNING id"
+        )
+        params = [until, *_READY, at, limit, *_READY, at]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return sorted(row[0] for row in cursor.fetchall())
@@ -180,13 +193,17 @@ class _Item:
 
 
 def _load(ids: list[int]) -> list[InboundMessage]:
-    return list(
-        InboundMessage.objects.select_related(
-            "channel", "channel__area", "channel__network", "reporter"
-        )
-        .filter(pk__in=ids)
-        .order_by("id")
+    """The messages with their reporter; channels (with area and network) read once per batch
+    rather than joined into every row."""
+    messages = list(
+        InboundMessage.objects.select_related("reporter").filter(pk__in=ids).order_by("id")
     )
+    channels = Channel.objects.select_related("area", "network").in_bulk(
+        {m.channel_id for m in messages}
+    )
+    for m in messages:
+        m.channel = channels[m.channel_id]
+    return messages
 
 
 def _process(batch: list[InboundMessage]) -> None:
@@ -329,8 +346,8 @@ def _create_reporters(items: list[_Item]) -> None:
             languages=[channel.default_language],
             status=Reporter.Status.ACTIVE,
         )
-    Reporter.objects.bulk_create(list(created.values()))
-    ReporterPhone.objects.bulk_create(
+    insert_many(list(created.values()))
+    insert_many(
         [
             ReporterPhone(reporter=r, phone_hash=key, phone_sealed=seal(missing[key].sender))
             for key, r in created.items()
@@ -372,8 +389,7 @@ def _link(items: list[_Item]) -> None:
         ]
         for i in items
     ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+    execute_many(sql, rows)
 
 
 def _flush(pending: list[_Item]) -> None:

@@ -11,11 +11,14 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import sqlite3
 import time
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import phonenumbers
+from django.conf import settings
 from django.db import (
     DEFAULT_DB_ALIAS,
     IntegrityError,
@@ -317,53 +320,65 @@ def inbound_store(
     return StoreResult(message, True)
 
 
+@cache
+def _insert_sql(vendor: str) -> tuple[str, tuple[Any, ...]]:
+    """The INSERT of a raw message for this database, and the fields in its column order."""
+    fields = tuple(f for f in InboundMessage._meta.concrete_fields if not f.primary_key)
+    quote = connection.ops.quote_name
+    mark = "?" if vendor == "sqlite" else "%s"  # the SQLite statement bypasses Django's cursor
+    sql = (
+        f"INSERT INTO {quote(InboundMessage._meta.db_table)} "  # noqa: S608 - names are ours
+        f"({', '.join(quote(str(f.column)) for f in fields)}) "
+        f"VALUES ({', '.join([mark] * len(fields))}) "
+        f"ON CONFLICT ({quote('channel_id')}, {quote('external_id')}) DO NOTHING RETURNING id"
+    )
+    return sql, fields
+
+
 def _insert_raw(message: InboundMessage) -> int | None:
     """One ``INSERT … ON CONFLICT DO NOTHING RETURNING id`` (SQLite ≥ 3.35, PostgreSQL): the id,
     or None when the (channel, key) pair is already stored. Written by hand because it is the
     hot path of every SMS: the ORM's compiler costs more than the statement, and a conflict needs
     no savepoint, inside a caller's transaction or not."""
-    fields = [f for f in InboundMessage._meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(InboundMessage._meta.db_table)} "  # noqa: S608 - names are ours
-        f"({', '.join(quote(str(f.column)) for f in fields)}) VALUES ({', '.join(['%s'] * len(fields))}) "
-        f"ON CONFLICT ({quote('channel_id')}, {quote('external_id')}) DO NOTHING RETURNING id"
-    )
     db = connections[DEFAULT_DB_ALIAS]  # the wrapper, not the proxy: one thread-local lookup
+    sql, fields = _insert_sql(db.vendor)
     values = [f.get_db_prep_save(f.pre_save(message, True), db) for f in fields]
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite" and not connection.in_atomic_block:
-            row = _sqlite_insert_promptly(cursor, sql, values)
-        else:
+    if db.vendor == "sqlite" and not db.in_atomic_block:
+        db.ensure_connection()
+        row = _sqlite_insert_promptly(db.connection, sql, values)
+    else:
+        with db.cursor() as cursor:
             cursor.execute(sql, values)
             row = cursor.fetchone()
     return int(row[0]) if row else None
 
 
-def _sqlite_insert_promptly(cursor: Any, sql: str, values: list[Any]) -> Any:
-    """Run the INSERT, retrying within milliseconds while a worker holds SQLite's write lock.
+def _sqlite_insert_promptly(raw: Any, sql: str, values: list[Any]) -> Any:
+    """Run the INSERT on the sqlite3 connection itself (autocommit), retrying within
+    milliseconds while a worker holds SQLite's write lock.
 
     SQLite's own busy handler sleeps in growing steps (1, 2, 5 … 100 ms), so a webhook waiting
     for a worker's batch would often wake long after the lock was free, and the gateway's answer
-    waits for it. Here the pause starts at 0.5 ms and stops growing at 4 ms. Same patience as
-    the busy timeout; autocommit only (a failed statement leaves no transaction behind)."""
-    cursor.execute("PRAGMA busy_timeout")
-    patience_ms = int(cursor.fetchone()[0])
+    waits for it. Here the pause starts at 0.5 ms and stops growing at 4 ms, with the same
+    patience as the configured busy timeout. Django's cursor is bypassed: its placeholder
+    rewriting and wrappers cost more than these statements."""
+    patience_ms = settings.SAUTI_SQLITE_BUSY_TIMEOUT_MS
     deadline = time.monotonic() + patience_ms / 1000
-    cursor.execute("PRAGMA busy_timeout = 0")
+    raw.execute("PRAGMA busy_timeout = 0")
     pause = 0.0005
     try:
         while True:
             try:
-                cursor.execute(sql, values)
-                return cursor.fetchone()
-            except OperationalError as exc:
+                return raw.execute(sql, values).fetchone()
+            except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) or time.monotonic() > deadline:
-                    raise
+                    raise OperationalError(str(exc)) from exc
                 time.sleep(pause)
                 pause = min(pause * 2, 0.004)  # a long batch is not worth a busy loop
+            except sqlite3.IntegrityError as exc:  # pragma: no cover - ON CONFLICT covers the key
+                raise IntegrityError(str(exc)) from exc
     finally:
-        cursor.execute(f"PRAGMA busy_timeout = {patience_ms:d}")
+        raw.execute(f"PRAGMA busy_timeout = {patience_ms:d}")
 
 
 def inbound_process(inbound_id: int) -> InboundMessage:
