@@ -21,3 +21,6 @@ PUBLIC_URL = env.string("SAUTI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # worker processes), or process it before answering (true: one alert at a time, about a quarter of
 # the throughput; for a deployment that cannot run a worker). See docs/intake.md.
 INLINE = env.boolean("SAUTI_INTAKE_INLINE", False)
+# How long a worker holds the messages it claimed: after a worker dies, its batch is taken up
+# again by another once this has passed.
+LEASE_SECONDS = env.integer("SAUTI_INTAKE_LEASE_SECONDS", 60, minimum=1)

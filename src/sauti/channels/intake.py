@@ -52,7 +52,7 @@ log = logging.getLogger(__name__)
 # A batch holds SQLite's write lock ~0.3 ms per message while it writes: 50 keep webhooks waiting
 # for tens of milliseconds at most, and already share each statement among many rows.
 BATCH = 50
-LEASE_SECONDS = 60
+LEASE_SECONDS = conf.LEASE_SECONDS
 State = InboundMessage.State
 _READY = (State.STORED, State.ERROR)
 _DONE = (State.LINKED, State.IGNORED_SPAM)
