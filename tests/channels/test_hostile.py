@@ -277,6 +277,22 @@ def test_a_claim_takes_no_more_than_its_batch(client, generic_channel):
     assert len(set(first) | set(second) | set(third)) == 5
 
 
+def test_a_slow_processor_whose_lease_ran_out_makes_no_second_alert(client, generic_channel):
+    from sauti.channels import intake
+
+    post_generic(
+        client,
+        generic_channel,
+        {"from": "+23675000002", "text": "attaque à Ndah", "id": "s1"},
+        process=False,
+    )
+    message = InboundMessage.objects.get()
+    stale = intake._load([message.pk])  # read by a processor that then stalls past its lease
+    assert intake.process_ids([message.pk]) == []  # another processor links it meanwhile
+    intake._process(stale)  # the first one wakes up: the state is read again under the lock
+    assert Alert.objects.count() == 1 and OutboundMessage.objects.count() == 1
+
+
 def test_a_linked_message_is_never_processed_twice(client, generic_channel):
     from sauti.channels.intake import process_ids
 

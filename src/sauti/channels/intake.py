@@ -225,11 +225,14 @@ def _process(batch: list[InboundMessage]) -> None:
     for item in items:
         item.alert = _prepare(item, places)
     with transaction.atomic():
-        done = set(
+        # Lock every row of the batch (PostgreSQL; SQLite's write lock is already held) and read
+        # its state again: a processor whose lease ran out while it worked may have linked some.
+        states = dict(
             InboundMessage.objects.select_for_update()
-            .filter(pk__in=[i.message.pk for i in items], processing_state__in=_DONE)
-            .values_list("pk", flat=True)
+            .filter(pk__in=[i.message.pk for i in items])
+            .values_list("pk", "processing_state")
         )
+        done = {pk for pk, state in states.items() if state in _DONE}
         items = [i for i in items if i.message.pk not in done and not _routed(i)]
         _create_reporters(items)
         pending: list[_Item] = []
