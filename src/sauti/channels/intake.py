@@ -6,8 +6,8 @@ A webhook answers its gateway as soon as the sealed raw message is committed
 (unseal, read reporters, parse, resolve the place: CPU and reads only), then writes their alerts,
 transitions, audit events, acknowledgements and links in one short transaction, with one
 statement per table. Why batches: one alert written alone costs about twenty ORM statements; a
-batch of a hundred costs about the same number in all, and holds SQLite's single write lock for
-milliseconds instead of seconds.
+batch of fifty costs about the same number in all, and holds SQLite's single write lock for
+tens of milliseconds.
 
 Failure: a batch that raises is retried one message at a time, so one bad message holds up
 nobody; that message goes to ERROR and is tried again with back-off (the job queue's), then is left
@@ -49,8 +49,9 @@ from sauti.core.jobs import backoff, error_summary
 
 log = logging.getLogger(__name__)
 
-# A batch holds SQLite's write lock ~0.3 ms per message while it writes: 50 keep webhooks waiting
-# for tens of milliseconds at most, and already share each statement among many rows.
+# A batch holds SQLite's write lock ~0.7 ms per message while it writes (docs/performance.md): 50
+# keep webhooks waiting for tens of milliseconds at most, and already share each statement among
+# many rows.
 BATCH = 50
 LEASE_SECONDS = conf.LEASE_SECONDS
 State = InboundMessage.State
