@@ -49,7 +49,7 @@ from sauti.core.jobs import backoff, error_summary
 
 log = logging.getLogger(__name__)
 
-# A batch holds SQLite's write lock ~0.7 ms per message while it writes (docs/performance.md): 50
+# A batch holds SQLite's write lock 0.7–1.2 ms per message while it writes (docs/performance.md): 50
 # keep webhooks waiting for tens of milliseconds at most, and already share each statement among
 # many rows.
 BATCH = 50
