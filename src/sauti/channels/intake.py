@@ -44,6 +44,7 @@ from sauti.channels.models import (
 from sauti.channels.outbound import SMS_TYPES, OutboundRow, outbound_queue_many
 from sauti.channels.pseudonyms import new_pseudonym
 from sauti.core.bulk import execute_many, insert_many
+from sauti.core.claims import claim_batch
 from sauti.core.crypto import seal, unseal
 from sauti.core.jobs import backoff, error_summary
 
@@ -87,33 +88,15 @@ def intake_claim(limit: int = BATCH) -> list[int]:
     PostgreSQL skips rows another processor is claiming; SQLite has one writer at a time.
     """
     now = timezone.now()
-    ops = connection.ops
-    table = ops.quote_name(InboundMessage._meta.db_table)
-    ready = "processing_state IN (%s, %s) AND (locked_until IS NULL OR locked_until <= %s)"
-    at = ops.adapt_datetimefield_value(now)
-    until = ops.adapt_datetimefield_value(lease_end(now))
-    if connection.vendor == "postgresql":
-        # Picked once, in a materialised CTE: as ``WHERE id IN (SELECT … LIMIT n)`` PostgreSQL
-        # may run the sub-select again for every row it updates, and each run finds the next n
-        # unclaimed rows, so one claim would take the whole queue.
-        sql = (
-            f"WITH picked AS MATERIALIZED (SELECT id FROM {table} WHERE {ready} "  # noqa: S608
-            f"ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED) "
-            f"UPDATE {table} AS m SET locked_until = %s FROM picked WHERE m.id = picked.id "
-            f"RETURNING m.id"
-        )
-        params = [*_READY, at, limit, until]
-    else:
-        # SQLite runs a sub-select that does not refer to the outer row once; one writer at a time.
-        sql = (
-            f"UPDATE {table} SET locked_until = %s WHERE id IN "  # noqa: S608 - names are ours
-            f"(SELECT id FROM {table} WHERE {ready} ORDER BY id LIMIT %s) "
-            f"AND {ready} RETURNING id"
-        )
-        params = [until, *_READY, at, limit, *_READY, at]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return sorted(row[0] for row in cursor.fetchall())
+    return claim_batch(
+        InboundMessage,
+        state_column="processing_state",
+        ready=_READY,
+        lease_column="locked_until",
+        now=now,
+        until=lease_end(now),
+        limit=limit,
+    )
 
 
 def intake_drain(limit: int = BATCH) -> int:

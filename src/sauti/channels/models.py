@@ -245,6 +245,19 @@ class OutboundMessage(models.Model):
     error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The table is its own send queue (``outbound.outbound_drain``): a sender holds a QUEUED
+    # message until ``next_attempt_at`` (a lease), and a failed attempt waits there for the next.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["id"],
+                condition=models.Q(status="QUEUED"),
+                name="outbound_to_send",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.purpose} to reporter {self.to_reporter_id} ({self.status})"

@@ -1,18 +1,30 @@
-"""Outbound SMS to reporters: queued in the transaction that needs them (outbox), sent by a job
-through the gateway of the channel (or an SMS channel of the same area for web and API alerts)."""
+"""Outbound SMS to reporters: queued in the transaction that needs them (outbox), sent in batches
+by the worker's ``channels.outbound`` pump through the gateway of the channel (or an SMS channel
+of the same area for web and API alerts)."""
 
 from __future__ import annotations
 
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
 from django.conf import settings
+from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from sauti.alerts.models import Alert
 from sauti.channels.credentials import channel_credentials
 from sauti.channels.gateways import GatewayError, get_gateway
-from sauti.channels.models import Channel, OutboundMessage, Reporter
-from sauti.core.bulk import insert_many
+from sauti.channels.models import Channel, OutboundMessage, Reporter, ReporterPhone
+from sauti.core.bulk import execute_many, insert_many
+from sauti.core.claims import claim_batch
 from sauti.core.crypto import unseal
-from sauti.core.models import Job
+from sauti.core.jobs import backoff, error_summary
+
+log = logging.getLogger(__name__)
 
 SMS_TYPES = (Channel.Type.TWILIO, Channel.Type.GENERIC, Channel.Type.MISSED_CALL)
 
@@ -34,7 +46,8 @@ OutboundRow = tuple[Reporter, Channel, str, str, str, "Alert | None"]
 
 
 def outbound_queue_many(rows: list[OutboundRow]) -> list[OutboundMessage]:
-    """``outbound_queue`` for many messages: two statements (messages, then their send jobs)."""
+    """``outbound_queue`` for many messages: one statement. The table is the send queue: a
+    QUEUED row is sent by the worker's ``channels.outbound`` pump, with no job row of its own."""
     messages = []
     for reporter, channel, purpose, body, language, alert in rows:
         blocked = reporter.do_not_contact or reporter.status != Reporter.Status.ACTIVE
@@ -52,20 +65,6 @@ def outbound_queue_many(rows: list[OutboundRow]) -> list[OutboundMessage]:
             )
         )
     insert_many(messages)
-    now = timezone.now()
-    insert_many(
-        [
-            Job(
-                name="channels.send_outbound",
-                payload={"outbound_id": m.pk},
-                dedupe_key=f"outbound:{m.pk}",
-                run_after=now,
-                max_attempts=settings.SAUTI_JOB_MAX_ATTEMPTS,
-            )
-            for m in messages
-            if m.status == OutboundMessage.Status.QUEUED
-        ]
-    )
     return messages
 
 
@@ -89,35 +88,165 @@ def _sms_route(channel: Channel) -> Channel | None:
     return None
 
 
+# Sends are network calls (a gateway's API, 0.1–1 s each): a batch runs them side by side, and is
+# small so the worker's other pumps (intake) wait at most one gateway round trip per turn.
+BATCH = 20
+LEASE_SECONDS = 120  # longer than a batch of sends can take (urlopen's timeout is 20 s)
+_SEND_THREADS = 8
+
+Status = OutboundMessage.Status
+
+
+def outbound_claim(limit: int = BATCH, ids: list[int] | None = None) -> list[int]:
+    """Take up to ``limit`` QUEUED messages whose lease or back-off has ended; their ids."""
+    now = timezone.now()
+    if ids is not None:  # one named message (jobs queued by earlier versions)
+        won = OutboundMessage.objects.filter(
+            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+            pk__in=ids,
+            status=Status.QUEUED,
+        ).update(next_attempt_at=now + timedelta(seconds=LEASE_SECONDS))
+        return list(ids) if won else []
+    return claim_batch(
+        OutboundMessage,
+        state_column="status",
+        ready=[Status.QUEUED],
+        lease_column="next_attempt_at",
+        now=now,
+        until=now + timedelta(seconds=LEASE_SECONDS),
+        limit=limit,
+    )
+
+
+def outbound_drain(limit: int = BATCH) -> int:
+    """Claim and send one batch; how many messages it held (0 when none was due)."""
+    ids = outbound_claim(limit)
+    if ids:
+        outbound_send_many(ids)
+    return len(ids)
+
+
+@dataclass
+class _Send:
+    message: OutboundMessage
+    route: Channel
+    credentials: dict[str, Any]
+    to: str
+    outcome: str = ""  # SENT, FAILED or RETRY
+    gateway_id: str = ""
+    error: str = ""
+
+
 def outbound_send(outbound_id: int) -> str:
-    """Send one queued SMS. A refusal by configuration fails it; a network error raises so the job
-    retries with back-off (delivery is at least once)."""
-    message = OutboundMessage.objects.select_related("channel", "channel__area", "to_reporter").get(
-        pk=outbound_id
+    """Send one queued SMS now, unless a sender holds it; its status afterwards."""
+    if outbound_claim(ids=[outbound_id]):
+        outbound_send_many([outbound_id])
+    return OutboundMessage.objects.values_list("status", flat=True).get(pk=outbound_id)
+
+
+def outbound_send_many(ids: list[int]) -> None:
+    """Send these claimed messages through their channels' gateways.
+
+    A refusal by configuration (no number, no route, a gateway's 4xx on our settings) fails a
+    message for good; a network error or a gateway's 5xx keeps it QUEUED with back-off, until
+    SAUTI_JOB_MAX_ATTEMPTS tries have failed. Delivery is at least once: a sender that dies
+    after the gateway accepted a message sends it again when its lease ends.
+    """
+    messages = list(
+        OutboundMessage.objects.select_related("channel__area")
+        .filter(pk__in=ids, status=Status.QUEUED)
+        .order_by("id")
     )
-    if message.status != OutboundMessage.Status.QUEUED:
-        return message.status
-    phone = message.to_reporter.phones.order_by("-primary", "id").first()
-    route = _sms_route(message.channel)
-    if phone is None or route is None:
-        message.status, message.error = (
-            OutboundMessage.Status.FAILED,
-            "no phone number or no SMS route",
-        )
-        message.save(update_fields=["status", "error"])
-        return message.status
+    phones: dict[int, ReporterPhone] = {}
+    for row in ReporterPhone.objects.filter(
+        reporter_id__in={m.to_reporter_id for m in messages}
+    ).order_by("-primary", "id"):
+        phones.setdefault(row.reporter_id, row)
+    routes: dict[int, Channel | None] = {}
+    credentials: dict[int, dict[str, Any]] = {}
+    sends: list[_Send] = []
+    failed: list[_Send] = []
+    for message in messages:
+        if message.channel_id not in routes:
+            routes[message.channel_id] = _sms_route(message.channel)
+        route, phone = routes[message.channel_id], phones.get(message.to_reporter_id)
+        if route is None or phone is None:
+            failed.append(
+                _Send(
+                    message,
+                    message.channel,
+                    {},
+                    "",
+                    "FAILED",
+                    error="no phone number or no SMS route",
+                )
+            )
+            continue
+        if route.pk not in credentials:
+            credentials[route.pk] = channel_credentials(route)
+        sends.append(_Send(message, route, credentials[route.pk], unseal(phone.phone_sealed)))
+    if len(sends) > 1:
+        with ThreadPoolExecutor(max_workers=min(_SEND_THREADS, len(sends))) as pool:
+            list(pool.map(_send_one, sends))
+    else:
+        for send in sends:
+            _send_one(send)
+    _record([*failed, *sends])
+
+
+def _send_one(send: _Send) -> None:
+    """One gateway call (no database access: it may run in a thread of its own)."""
     try:
-        gateway_id = get_gateway(route.type).send(
-            channel_credentials(route), unseal(phone.phone_sealed), message.body
-        )
+        send.gateway_id = get_gateway(send.route.type).send(
+            send.credentials, send.to, send.message.body
+        )[:200]
+        send.outcome = "SENT"
     except GatewayError as exc:
-        message.status, message.error = OutboundMessage.Status.FAILED, exc.detail[:300]
-        message.save(update_fields=["status", "error"])
-        return message.status
-    message.status, message.gateway_id, message.sent_at = (
-        OutboundMessage.Status.SENT,
-        gateway_id[:200],
-        timezone.now(),
+        send.outcome, send.error = "FAILED", exc.detail[:300]
+    except Exception:
+        # The exception's text may carry the number or the message: keep its type only.
+        send.outcome, send.error = "RETRY", error_summary().splitlines()[0][:300]
+
+
+def _record(sends: list[_Send]) -> None:
+    """The outcomes, one prepared UPDATE run for every message (only while still QUEUED)."""
+    now = timezone.now()
+    rows = []
+    for send in sends:
+        message = send.message
+        attempts = message.attempts + 1
+        status, next_at, error = Status.QUEUED, None, send.error
+        if send.outcome == "SENT":
+            status, error = Status.SENT, ""
+        elif send.outcome == "FAILED" or attempts >= settings.SAUTI_JOB_MAX_ATTEMPTS:
+            status = Status.FAILED
+            if send.outcome == "RETRY":
+                error = f"gave up after {attempts} attempts: {send.error}"[:300]
+        else:
+            next_at = now + backoff(attempts)
+            log.warning("outbound message %s not sent (attempt %s), retrying", message.pk, attempts)
+        message.status, message.attempts, message.next_attempt_at = status, attempts, next_at
+        message.error, message.gateway_id = error, send.gateway_id or message.gateway_id
+        message.sent_at = now if status == Status.SENT else message.sent_at
+        rows.append(
+            [
+                str(status),
+                attempts,
+                _at(next_at),
+                error,
+                message.gateway_id,
+                _at(message.sent_at),
+                message.pk,
+            ]
+        )
+    quote = connection.ops.quote_name
+    execute_many(
+        f"UPDATE {quote(OutboundMessage._meta.db_table)} SET status = %s, attempts = %s, "  # noqa: S608
+        "next_attempt_at = %s, error = %s, gateway_id = %s, sent_at = %s "
+        "WHERE id = %s AND status = 'QUEUED'",
+        rows,
     )
-    message.save(update_fields=["status", "gateway_id", "sent_at"])
-    return message.status
+
+
+def _at(value: datetime | None) -> Any:
+    return None if value is None else connection.ops.adapt_datetimefield_value(value)

@@ -21,6 +21,13 @@ def drain_intake(limit: int) -> int:
     return intake.intake_drain(min(limit, intake.BATCH))
 
 
+@job_pump("channels.outbound")
+def drain_outbound(limit: int) -> int:
+    """Queued SMS (acknowledgements, feedback, broadcasts) are sent, a batch at a time."""
+    return outbound.outbound_drain(min(limit, outbound.BATCH))
+
+
 @job("channels.send_outbound")
 def send_outbound(outbound_id: int) -> dict[str, Any]:
+    """Jobs queued per message by earlier versions; the pump above now sends from the table."""
     return {"status": outbound.outbound_send(outbound_id)}
