@@ -44,6 +44,7 @@ from sauti.channels.models import (
 )
 from sauti.channels.outbound import outbound_queue
 from sauti.channels.pseudonyms import new_pseudonym
+from sauti.core.bulk import encode_rows, insert_fields
 from sauti.core.crypto import lookup_hash, seal, unseal
 from sauti.places.models import AdminUnit
 
@@ -329,9 +330,9 @@ def inbound_store(
 
 
 @cache
-def _insert_sql(vendor: str) -> tuple[str, tuple[Any, ...]]:
-    """The INSERT of a raw message for this database, and the fields in its column order."""
-    fields = tuple(f for f in InboundMessage._meta.concrete_fields if not f.primary_key)
+def _insert_sql(vendor: str) -> str:
+    """The INSERT of a raw message for this database (columns in ``encode_rows``'s order)."""
+    fields = insert_fields(InboundMessage)
     quote = connection.ops.quote_name
     mark = "?" if vendor == "sqlite" else "%s"  # the SQLite statement bypasses Django's cursor
     sql = (
@@ -340,7 +341,7 @@ def _insert_sql(vendor: str) -> tuple[str, tuple[Any, ...]]:
         f"VALUES ({', '.join([mark] * len(fields))}) "
         f"ON CONFLICT ({quote('channel_id')}, {quote('external_id')}) DO NOTHING RETURNING id"
     )
-    return sql, fields
+    return sql
 
 
 def _insert_raw(message: InboundMessage) -> int | None:
@@ -349,8 +350,8 @@ def _insert_raw(message: InboundMessage) -> int | None:
     hot path of every SMS: the ORM's compiler costs more than the statement, and a conflict needs
     no savepoint, inside a caller's transaction or not."""
     db = connections[DEFAULT_DB_ALIAS]  # the wrapper, not the proxy: one thread-local lookup
-    sql, fields = _insert_sql(db.vendor)
-    values = [f.get_db_prep_save(f.pre_save(message, True), db) for f in fields]
+    sql = _insert_sql(db.vendor)
+    values = encode_rows([message], db.alias)[0]
     if db.vendor == "sqlite" and not db.in_atomic_block:
         db.ensure_connection()
         row = _sqlite_insert_promptly(db.connection, sql, values)

@@ -40,8 +40,9 @@ def _error(status: int, detail: str) -> JsonResponse:
 
 _CHANNEL_TTL = 5.0
 # SQLite has one writer at a time; when two server threads collide, SQLite's busy handler sleeps in
-# steps of up to 100 ms. Queueing this process's intake writes on a lock hands the database over
-# at once instead (other processes still use the busy timeout).
+# steps of up to 100 ms. Inline processing (many writes per message) queues this process's
+# intake on a lock instead, which hands the database over at once (other processes still use the
+# busy timeout).
 _sqlite_lock = threading.Lock()
 
 
@@ -114,11 +115,17 @@ def webhook(request: HttpRequest, channel_uuid: uuid.UUID) -> HttpResponse:
         "headers": kept_headers(request),
         "path": request.path,
     }
-    with _sqlite_writer():
-        stored = services.inbound_store(channel, value, raw=raw, claim=conf.INLINE)
+    if conf.INLINE:
+        with _sqlite_writer():
+            stored = services.inbound_store(channel, value, raw=raw, claim=True)
+            message = stored.message
+            if stored.created:
+                message = services.inbound_process_safely(message.pk) or message
+    else:
+        # One INSERT that retries within milliseconds (``services._sqlite_insert_promptly``):
+        # sealing and encoding run side by side with other threads' inserts.
+        stored = services.inbound_store(channel, value, raw=raw)
         message = stored.message
-        if stored.created and conf.INLINE:
-            message = services.inbound_process_safely(message.pk) or message
     result = services.inbound_result(message)
     result["duplicate"] = not stored.created
     return gateway.respond(result)

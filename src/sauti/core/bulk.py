@@ -192,6 +192,11 @@ def _encoders(model: type[Model], alias: str) -> tuple[list[Field], list[Encoder
     return fields, [_encoder(f, alias) for f in fields]
 
 
+def insert_fields(model: type[Model], alias: str = DEFAULT_DB_ALIAS) -> list[Field]:
+    """The columns ``encode_rows`` gives values for, in order (every concrete field but the id)."""
+    return _encoders(model, alias)[0]
+
+
 def encode_rows(objs: Sequence[Model], alias: str = DEFAULT_DB_ALIAS) -> list[list[Any]]:
     """The values ``insert_many`` sends for ``objs`` (all of one model), in its column order."""
     if not objs:
