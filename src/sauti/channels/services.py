@@ -44,7 +44,7 @@ from sauti.channels.models import (
 )
 from sauti.channels.outbound import outbound_queue
 from sauti.channels.pseudonyms import new_pseudonym
-from sauti.core.bulk import encode_rows, insert_fields
+from sauti.core.bulk import encode_rows, fetch_one_prepared, insert_fields
 from sauti.core.crypto import lookup_hash, seal, unseal
 from sauti.places.models import AdminUnit
 
@@ -355,6 +355,8 @@ def _insert_raw(message: InboundMessage) -> int | None:
     if db.vendor == "sqlite" and not db.in_atomic_block:
         db.ensure_connection()
         row = _sqlite_insert_promptly(db.connection, sql, values)
+    elif db.vendor == "postgresql":
+        row = fetch_one_prepared(sql, values)
     else:
         with db.cursor() as cursor:
             cursor.execute(sql, values)
