@@ -135,7 +135,7 @@ def detect_language(tokens: list[str], default: str = "") -> str:
 
 def classify(text: str) -> tuple[str, list[str], float]:
     """Threat type of normalised ``text``: (type, matched types, confidence)."""
-    hits = {t for t, _lang, regex in lexicon.COMPILED if regex.search(text)}
+    hits = {t for t, regex in lexicon.BY_TYPE if regex.search(text)}
     if not hits:
         return "OTHER", [], 0.2
     ordered = [t for t in lexicon.PRECEDENCE if t in hits]

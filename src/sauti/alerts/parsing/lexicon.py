@@ -282,6 +282,18 @@ THREAT_PATTERNS: list[tuple[str, str, str]] = [
 
 COMPILED = [(t, lang, re.compile(p)) for t, lang, p in THREAT_PATTERNS]
 
+
+def _by_type() -> list[tuple[str, re.Pattern[str]]]:
+    """One alternation per threat type (all its languages): a type matches when any of its
+    patterns does, in one search instead of one per language (24 searches instead of 61)."""
+    grouped: dict[str, list[str]] = {}
+    for threat_type, _lang, pattern in THREAT_PATTERNS:
+        grouped.setdefault(threat_type, []).append(pattern)
+    return [(t, re.compile("|".join(f"(?:{p})" for p in ps))) for t, ps in grouped.items()]
+
+
+BY_TYPE = _by_type()
+
 # Short codes of the structured message (see shortcode.py and docs/intake.md).
 SHORT_CODES = {
     "ATT": "ARMED_ATTACK_ONGOING",
