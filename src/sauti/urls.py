@@ -7,6 +7,8 @@ from sauti.channels.urls import hook_urlpatterns
 from sauti.core.views import health
 
 urlpatterns = [
+    # First: every SMS comes here, and Django tries the patterns in order.
+    path("hooks/", include((hook_urlpatterns, "hooks"))),
     path("health", health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
@@ -20,7 +22,6 @@ urlpatterns = [
     path("warning/", include("sauti.warning.urls")),
     path("indicators/", include("sauti.indicators.urls")),
     path("channels/", include("sauti.channels.urls")),
-    path("hooks/", include((hook_urlpatterns, "hooks"))),
     path("api/v1/", api.urls),
     path("", include("sauti.web.urls")),
 ]
