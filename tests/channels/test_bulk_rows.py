@@ -29,7 +29,12 @@ def _plain(value: Any) -> Any:
 def _django_rows(objs: list[Any], alias: str) -> list[list[Any]]:
     db = connections[alias]
     fields, _ = bulk._encoders(type(objs[0]), alias)
-    return [[_plain(f.get_db_prep_save(f.pre_save(o, True), db)) for f in fields] for o in objs]
+    rows = []
+    for o in objs:
+        # As Model.save does first: a related object saved after its assignment gives its id.
+        o._prepare_related_fields_for_save(operation_name="save")
+        rows.append([_plain(f.get_db_prep_save(f.pre_save(o, True), db)) for f in fields])
+    return rows
 
 
 @pytest.fixture
@@ -47,6 +52,7 @@ def compared(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
         return rows
 
     monkeypatch.setattr(bulk, "encode_rows", checked)
+    monkeypatch.setattr("sauti.alerts.services.encode_rows", checked)  # alerts, staged early
     return seen
 
 

@@ -293,6 +293,34 @@ def test_a_slow_processor_whose_lease_ran_out_makes_no_second_alert(client, gene
     assert Alert.objects.count() == 1 and OutboundMessage.objects.count() == 1
 
 
+def test_a_stale_batch_writes_only_the_messages_still_to_link(client, generic_channel):
+    """Rows staged before the write lock (alerts, transitions, audit events, acknowledgements) are
+    dropped for a message another processor linked meanwhile; the others are written whole."""
+    from sauti.accounts.models import AuditEvent
+    from sauti.alerts.models import AlertTransition
+    from sauti.channels import intake
+
+    for n in range(3):
+        post_generic(
+            client,
+            generic_channel,
+            {"from": f"+2367500001{n}", "text": "attaque à Ndah", "id": f"b{n}"},
+            process=False,
+        )
+    ids = list(InboundMessage.objects.order_by("id").values_list("pk", flat=True))
+    stale = intake._load(ids)
+    assert intake.process_ids([ids[1]]) == []  # another processor links the middle one
+    intake._process(stale)
+    linked = InboundMessage.objects.filter(processing_state="LINKED")
+    assert linked.count() == 3 and len({m.alert_id for m in linked}) == 3
+    assert Alert.objects.count() == 3 and OutboundMessage.objects.count() == 3
+    assert AlertTransition.objects.count() == 3
+    assert AuditEvent.objects.filter(action="alert.receive").count() == 3
+    assert set(
+        AuditEvent.objects.filter(action="alert.receive").values_list("object_id", flat=True)
+    ) == {str(pk) for pk in Alert.objects.values_list("pk", flat=True)}
+
+
 def test_a_linked_message_is_never_processed_twice(client, generic_channel):
     from sauti.channels.intake import process_ids
 

@@ -8,6 +8,8 @@ prepared alerts with one statement per table. ``alert_receive`` is the two for o
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,13 +19,13 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from sauti.accounts import audit
-from sauti.accounts.models import User
+from sauti.accounts.models import AuditEvent, User
 from sauti.alerts.models import COUNT_KEYS, PARSED_FIELDS, Alert, ReferenceCounter
 from sauti.alerts.parsing import PARSER_VERSION, Parsed, parse
 from sauti.alerts.place_step import PlaceBatch, PlaceOutcome, resolve_place
 from sauti.alerts.taxonomy import THREAT_LABELS, THREAT_TYPES
-from sauti.alerts.workflow import prepare_new, record_initial
-from sauti.core.bulk import insert_many
+from sauti.alerts.workflow import initial_rows, prepare_new
+from sauti.core.bulk import encode_rows, insert_many
 from sauti.core.crypto import seal
 from sauti.places.models import AdminUnit
 
@@ -196,6 +198,87 @@ def alert_prepare(
     return alert
 
 
+def alerts_number(alerts: list[Alert]) -> None:
+    """Give prepared alerts their references, in the list's order within each mission/area/year
+    prefix. In the caller's transaction; called alone (autocommit) it is a short write of its
+    own, and numbers of alerts that are then not written are skipped, never reused."""
+    by_prefix: dict[str, list[Alert]] = defaultdict(list)
+    for alert in alerts:
+        by_prefix[reference_prefix(alert.admin_unit, alert.received_at)].append(alert)
+    for prefix, group in sorted(by_prefix.items()):
+        first = reference_block(prefix, len(group)) - len(group) + 1
+        for offset, alert in enumerate(group):
+            alert.reference = f"{prefix}{first + offset:06d}"
+
+
+@dataclass
+class StagedAlerts:
+    """Numbered alerts with everything their insert needs, built before the write transaction."""
+
+    alerts: list[Alert]
+    rows: list[list[Any]]  # the alerts' column values (``core.bulk.encode_rows``)
+    transitions: list[Any]
+    events: list[AuditEvent]
+    writes: list[Callable[[], None]]  # the creation hooks' writes (queued jobs)
+
+    def only(self, keep: Callable[[Alert], bool]) -> StagedAlerts:
+        """The same, for the alerts ``keep`` accepts (their numbers stay; the others' are skipped)."""
+        kept = [i for i, alert in enumerate(self.alerts) if keep(alert)]
+        alive = {id(self.alerts[i]) for i in kept}
+        return StagedAlerts(
+            [self.alerts[i] for i in kept],
+            [self.rows[i] for i in kept],
+            [t for t in self.transitions if id(t.alert) in alive],
+            [self.events[i] for i in kept],
+            self.writes,
+        )
+
+
+def alerts_stage(
+    alerts: list[Alert], *, actor: User | None = None, action: str = "alert.receive"
+) -> StagedAlerts:
+    """Creation hooks (deadlines), column values, first transitions and audit events of numbered
+    alerts: reads and CPU only, so intake runs it before it takes SQLite's write lock."""
+    now = timezone.now()
+    for alert in alerts:
+        alert.created_at = now
+    writes = prepare_new(alerts)
+    events = [
+        audit.event(
+            action,
+            actor=actor,
+            object_type=Alert._meta.label_lower,
+            summary=f"alert {alert.reference} {'received' if action == 'alert.receive' else 'created'}",
+            details=(
+                {
+                    "threat_type": alert.threat_type,
+                    "parser": PARSER_VERSION,
+                    "channel": getattr(alert.channel, "type", ""),
+                }
+                if action == "alert.receive"
+                else {}
+            ),
+        )
+        for alert in alerts
+    ]
+    return StagedAlerts(alerts, encode_rows(alerts), initial_rows(alerts, actor), events, writes)
+
+
+def alerts_write(staged: StagedAlerts) -> list[Alert]:
+    """Insert staged alerts, their transitions and audit events: one statement per table. Call
+    inside the transaction that links them to their raw messages, so all commit together."""
+    if not staged.alerts:
+        return staged.alerts
+    insert_many(staged.alerts, rows=staged.rows)
+    for event, alert in zip(staged.events, staged.alerts, strict=True):
+        event.object_id = str(alert.pk)
+    insert_many(staged.transitions)
+    audit.record_many(staged.events)
+    for write in staged.writes:
+        write()
+    return staged.alerts
+
+
 def alerts_insert(
     alerts: list[Alert], *, actor: User | None = None, action: str = "alert.receive"
 ) -> list[Alert]:
@@ -206,40 +289,8 @@ def alerts_insert(
     """
     if not alerts:
         return alerts
-    by_prefix: dict[str, list[Alert]] = defaultdict(list)
-    for alert in alerts:
-        by_prefix[reference_prefix(alert.admin_unit, alert.received_at)].append(alert)
-    for prefix, group in sorted(by_prefix.items()):
-        first = reference_block(prefix, len(group)) - len(group) + 1
-        for offset, alert in enumerate(group):
-            alert.reference = f"{prefix}{first + offset:06d}"
-    now = timezone.now()
-    for alert in alerts:
-        alert.created_at = now  # written now, not when prepared
-    prepare_new(alerts)
-    insert_many(alerts)
-    record_initial(alerts, actor)
-    audit.record_many(
-        [
-            audit.event(
-                action,
-                actor=actor,
-                obj=alert,
-                summary=f"alert {alert.reference} {'received' if action == 'alert.receive' else 'created'}",
-                details=(
-                    {
-                        "threat_type": alert.threat_type,
-                        "parser": PARSER_VERSION,
-                        "channel": getattr(alert.channel, "type", ""),
-                    }
-                    if action == "alert.receive"
-                    else {}
-                ),
-            )
-            for alert in alerts
-        ]
-    )
-    return alerts
+    alerts_number(alerts)
+    return alerts_write(alerts_stage(alerts, actor=actor, action=action))
 
 
 def alert_receive(*, actor: User | None = None, **fields: Any) -> Alert:

@@ -267,22 +267,35 @@ def alert_transition(
     return locked
 
 
-CreateHook = Callable[[list[Any]], None]  # (new alerts) before they are inserted
+Write = Callable[[], None]
+CreateHook = Callable[[list[Any]], "Write | None"]  # (new alerts) before they are inserted
 _CREATE_HOOKS: list[CreateHook] = []
 
 
 def on_create(func: CreateHook) -> CreateHook:
-    """Register a function called with new alerts just before they are inserted, in the same
-    transaction: it may set their fields (deadlines) and queue jobs, once for a whole batch."""
+    """Register a function called once per batch with new alerts before they are inserted. It
+    may set their fields (deadlines), reading what it needs, and return the writes that must
+    commit with the alerts (queued jobs: outbox); those run in the inserting transaction.
+    Intake calls the hooks before it takes the write lock, so reads cost no lock time."""
     if func not in _CREATE_HOOKS:
         _CREATE_HOOKS.append(func)
     return func
 
 
-def prepare_new(alerts: list[Any]) -> None:
-    """Run the creation hooks on alerts about to be inserted (intake calls it once per batch)."""
+def prepare_new(alerts: list[Any]) -> list[Write]:
+    """Run the creation hooks on alerts about to be inserted; the writes to run with them."""
+    writes = []
     for hook in _CREATE_HOOKS:
-        hook(alerts)
+        write = hook(alerts)
+        if write is not None:
+            writes.append(write)
+    return writes
+
+
+def initial_rows(alerts: list[Any], user: Any = None) -> list[Any]:
+    """The first transitions of new alerts (∅ → initial state, and RECEIVED → CALLBACK_PENDING for
+    missed calls), not saved: they may be built before the alerts are inserted."""
+    return [row for a in alerts for row in _initial_rows(a, user)]
 
 
 def _initial_rows(alert: Any, user: Any) -> list[Any]:
@@ -315,12 +328,3 @@ def _initial_rows(alert: Any, user: Any) -> list[Any]:
             )
         )
     return rows
-
-
-def record_initial(alerts: list[Any], user: Any = None) -> None:
-    """Record ∅ → initial state of new alerts (and RECEIVED → CALLBACK_PENDING for missed calls)
-    as their first transitions, in one statement. Call in the transaction that inserts them,
-    after ``prepare_new``: the creation hooks replace the per-transition hooks here."""
-    from sauti.core.bulk import insert_many
-
-    insert_many([row for a in alerts for row in _initial_rows(a, user)])

@@ -31,7 +31,15 @@ from django.utils import timezone
 
 from sauti.alerts.models import Alert
 from sauti.alerts.place_step import PlaceBatch, place_batch
-from sauti.alerts.services import alert_prepare, alerts_insert, short_reference
+from sauti.alerts.services import (
+    StagedAlerts,
+    alert_prepare,
+    alerts_insert,
+    alerts_number,
+    alerts_stage,
+    alerts_write,
+    short_reference,
+)
 from sauti.channels import conf, messages
 from sauti.channels.models import (
     CallbackTask,
@@ -41,7 +49,12 @@ from sauti.channels.models import (
     Reporter,
     ReporterPhone,
 )
-from sauti.channels.outbound import SMS_TYPES, OutboundRow, outbound_queue_many
+from sauti.channels.outbound import (
+    SMS_TYPES,
+    OutboundRow,
+    outbound_messages,
+    outbound_queue_many,
+)
 from sauti.channels.pseudonyms import new_pseudonym
 from sauti.core.bulk import execute_many, insert_many
 from sauti.core.claims import claim_batch
@@ -63,14 +76,25 @@ _ALERT_FLAGS = ("RATE_LIMITED", "BAD_ENCODING", "TRUNCATED", "EMPTY")
 # Other apps route some inbound texts to themselves (e.g. response: "OK 7KQ2MX" acknowledges a
 # transmission). A route returns the alert the text belongs to, or None to let intake go on.
 InboundRoute = Callable[[str, str, Channel], "Alert | None"]
+Looks = Callable[[str], bool]
 _ROUTES: list[InboundRoute] = []
+_LOOKS: list[Looks | None] = []
 
 
-def inbound_route(func: InboundRoute) -> InboundRoute:
-    """Register a route tried on every inbound SMS before it becomes an alert."""
+def inbound_route(func: InboundRoute, *, looks_like: Looks | None = None) -> InboundRoute:
+    """Register a route tried on every inbound SMS before it becomes an alert. ``looks_like``:
+    a cheap test of the text, false when the route cannot apply (without it every message is
+    treated as a candidate, and goes through intake one at a time)."""
     if func not in _ROUTES:
         _ROUTES.append(func)
+        _LOOKS.append(looks_like)
     return func
+
+
+def _may_route(item: _Item) -> bool:
+    if not item.text or item.channel.type not in SMS_TYPES:
+        return False
+    return any(looks is None or looks(item.text) for looks in _LOOKS)
 
 
 # --- claiming ----------------------------------------------------------------------------------
@@ -191,6 +215,10 @@ def _load(ids: list[int]) -> list[InboundMessage]:
 
 
 def _process(batch: list[InboundMessage]) -> None:
+    """Most messages are ordinary SMS that become new, acknowledged alerts ("common"): all their
+    reads and CPU (reporters, places, numbers, hooks, row values, audit events, acknowledgements)
+    happen before the write transaction, which then only inserts and links. The rest (missed
+    calls, floods, texts a route may claim) are done one at a time inside it."""
     items = [
         _Item(
             m,
@@ -202,12 +230,18 @@ def _process(batch: list[InboundMessage]) -> None:
     ]
     if not items:
         return
-    # Reads and CPU, outside the transaction.
     _find_reporters(items)
     _flag_floods(items)
+    common = [i for i in items if not i.special and not _may_route(i)]
+    if any(i.reporter is None and i.message.sender_hash for i in common):
+        # Unknown numbers become reporters in a short write of their own; if the batch then
+        # fails, its retry finds them known.
+        with transaction.atomic():
+            _create_reporters(common)
     places = place_batch()
     for item in items:
         item.alert = _prepare(item, places)
+    staged, acks = _stage(common)
     with transaction.atomic():
         # Lock every row of the batch (PostgreSQL; SQLite's write lock is already held) and read
         # its state again: a processor whose lease ran out while it worked may have linked some.
@@ -217,16 +251,46 @@ def _process(batch: list[InboundMessage]) -> None:
             .values_list("pk", "processing_state")
         )
         done = {pk for pk, state in states.items() if state in _DONE}
-        items = [i for i in items if i.message.pk not in done and not _routed(i)]
-        _create_reporters(items)
-        pending: list[_Item] = []
+        _write_common([i for i in common if i.message.pk not in done], staged, acks)
+        in_common = {id(i) for i in common}
         for item in items:
+            if id(item) in in_common or item.message.pk in done or _routed(item):
+                continue
+            _create_reporters([item])
+            assert item.alert is not None
+            item.alert.reporter = item.reporter
             if item.special:
-                _flush(pending)
                 _process_special(item)
             else:
-                pending.append(item)
-        _flush(pending)
+                _flush([item])
+
+
+def _stage(common: list[_Item]) -> tuple[StagedAlerts, list[OutboundMessage]]:
+    """Number the common alerts (a short write of its own: numbers of alerts that are then not
+    written are skipped) and build every row their transaction will insert."""
+    alerts = []
+    for item in common:
+        assert item.alert is not None
+        item.alert.reporter = item.reporter
+        alerts.append(item.alert)
+    if alerts:
+        with transaction.atomic():
+            alerts_number(alerts)
+    return alerts_stage(alerts), outbound_messages(_acks(common))
+
+
+def _write_common(kept: list[_Item], staged: StagedAlerts, acks: list[OutboundMessage]) -> None:
+    """Insert the staged rows of the common messages still to link (all of them but in a lease
+    race) and link the messages to their alerts."""
+    if len(kept) < len(staged.alerts):
+        alive = {id(i.alert) for i in kept}
+        staged = staged.only(lambda alert: id(alert) in alive)
+        acks = [m for m in acks if id(m.related_alert) in alive]
+    if not kept:
+        return
+    alerts_write(staged)
+    _link(kept)
+    insert_many(acks)
 
 
 def _find_reporters(items: list[_Item]) -> None:
@@ -379,19 +443,10 @@ def _link(items: list[_Item]) -> None:
     execute_many(sql, rows)
 
 
-def _flush(pending: list[_Item]) -> None:
-    """New alerts for the common case, numbered and written together, each acknowledged."""
-    if not pending:
-        return
-    alerts = []
-    for item in pending:
-        assert item.alert is not None
-        item.alert.reporter = item.reporter
-        alerts.append(item.alert)
-    alerts_insert(alerts)
-    _link(pending)
+def _acks(items: list[_Item]) -> list[OutboundRow]:
+    """The acknowledgement of each new alert, in its reporter's language (SMS channels only)."""
     acks: list[OutboundRow] = []
-    for item in pending:
+    for item in items:
         reporter, alert = item.reporter, item.alert
         if reporter is None or alert is None or item.channel.type not in SMS_TYPES:
             continue
@@ -402,8 +457,15 @@ def _flush(pending: list[_Item]) -> None:
         )
         lang, body = messages.render(messages.ACK, language, ref=short_reference(alert.reference))
         acks.append((reporter, item.channel, OutboundMessage.Purpose.ACK, body, lang, alert))
-    outbound_queue_many(acks)
-    pending.clear()
+    return acks
+
+
+def _flush(pending: list[_Item]) -> None:
+    """New alerts numbered and written inside the caller's transaction, each acknowledged."""
+    alerts = [item.alert for item in pending if item.alert is not None]
+    alerts_insert(alerts)
+    _link(pending)
+    outbound_queue_many(_acks(pending))
 
 
 def _flood_target(reporter: Reporter) -> Alert | None:

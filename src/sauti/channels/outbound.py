@@ -45,9 +45,9 @@ def outbound_queue(
 OutboundRow = tuple[Reporter, Channel, str, str, str, "Alert | None"]
 
 
-def outbound_queue_many(rows: list[OutboundRow]) -> list[OutboundMessage]:
-    """``outbound_queue`` for many messages: one statement. The table is the send queue: a
-    QUEUED row is sent by the worker's ``channels.outbound`` pump, with no job row of its own."""
+def outbound_messages(rows: list[OutboundRow]) -> list[OutboundMessage]:
+    """The messages ``outbound_queue_many`` would insert, not saved (a related alert may be saved
+    after this). Reporters who are not ACTIVE or asked not to be contacted get SUPPRESSED ones."""
     messages = []
     for reporter, channel, purpose, body, language, alert in rows:
         blocked = reporter.do_not_contact or reporter.status != Reporter.Status.ACTIVE
@@ -64,6 +64,13 @@ def outbound_queue_many(rows: list[OutboundRow]) -> list[OutboundMessage]:
                 else OutboundMessage.Status.QUEUED,
             )
         )
+    return messages
+
+
+def outbound_queue_many(rows: list[OutboundRow]) -> list[OutboundMessage]:
+    """``outbound_queue`` for many messages: one statement. The table is the send queue: a
+    QUEUED row is sent by the worker's ``channels.outbound`` pump, with no job row of its own."""
+    messages = outbound_messages(rows)
     insert_many(messages)
     return messages
 

@@ -225,8 +225,9 @@ def fetch_one_prepared(sql: str, params: Sequence[Any]) -> Any:
         return cursor.fetchone()
 
 
-def insert_many(objs: Sequence[Model]) -> None:
-    """Insert ``objs`` (all of one model, not yet saved) and set their primary keys."""
+def insert_many(objs: Sequence[Model], *, rows: list[list[Any]] | None = None) -> None:
+    """Insert ``objs`` (all of one model, not yet saved) and set their primary keys. ``rows``:
+    their values encoded earlier by ``encode_rows`` (outside a transaction, say), or None."""
     if not objs:
         return
     # The wrapper itself, not the ``connection`` proxy: a proxy attribute read costs a
@@ -239,7 +240,7 @@ def insert_many(objs: Sequence[Model]) -> None:
     columns = ", ".join(quote(str(f.column)) for f in fields)
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     pk = quote(str(meta.pk.column)) if meta.pk is not None else "id"
-    values = encode_rows(objs, db.alias)
+    values = rows if rows is not None else encode_rows(objs, db.alias)
     head = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608 - names are ours
     if db.vendor == "postgresql":
         # Multi-row VALUES with thousands of placeholders is slow to parse on the client (psycopg

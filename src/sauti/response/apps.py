@@ -14,4 +14,4 @@ class ResponseConfig(AppConfig):
 
         on_transition(services.on_alert_transition)
         on_create(services.on_alerts_created)
-        inbound_route(services.ack_from_sms)
+        inbound_route(services.ack_from_sms, looks_like=services.looks_like_ack)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -228,9 +229,10 @@ def on_alert_transition(alert: Alert, step: AlertTransition) -> None:
         schedule_escalation(due_at, now)
 
 
-def on_alerts_created(alerts: list[Alert]) -> None:
-    """Creation hook, once per intake batch before insert: each alert's first deadline, and one
-    escalation scan per distinct minute in which one falls due."""
+def on_alerts_created(alerts: list[Alert]) -> Callable[[], None]:
+    """Creation hook, once per intake batch before insert: each alert's first deadline; returns
+    the write that commits with the alerts, one escalation scan per distinct minute in which one
+    falls due (queued in the alerts' transaction, so no scan can run before they exist)."""
     table = sla.sla_table()
     slots: dict[datetime, datetime] = {}
     for alert in alerts:
@@ -238,9 +240,13 @@ def on_alerts_created(alerts: list[Alert]) -> None:
         alert.due_at = due_at
         if due_at is not None:
             slots.setdefault(due_at.replace(second=0, microsecond=0), due_at)
-    now = timezone.now()
-    for due_at in slots.values():
-        schedule_escalation(due_at, now)
+
+    def queue_scans() -> None:
+        now = timezone.now()
+        for due_at in slots.values():
+            schedule_escalation(due_at, now)
+
+    return queue_scans
 
 
 def schedule_escalation(due_at: datetime, now: datetime) -> None:
@@ -281,6 +287,11 @@ def transmission_acknowledge(
                 when,
             )
     return alert
+
+
+def looks_like_ack(text: str) -> bool:
+    """Whether ``text`` has the shape of an acknowledgement reply (intake's cheap pre-test)."""
+    return ACK_REPLY.match(text) is not None
 
 
 def ack_from_sms(text: str, sender: str, channel: Any) -> Alert | None:
