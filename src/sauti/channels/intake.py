@@ -3,11 +3,12 @@
 A webhook answers its gateway as soon as the sealed raw message is committed
 (``services.inbound_store``). The raw table is then the queue: ``intake_drain`` (a pump of
 ``sauti worker``) claims ready messages with a lease, prepares them outside any transaction
-(unseal, read reporters, parse, resolve the place: CPU and reads only), then writes their alerts,
+(unseal, read reporters, parse, resolve the place, number, build every row: CPU and reads, plus
+two short writes for new reporters and reference numbers), then writes their alerts,
 transitions, audit events, acknowledgements and links in one short transaction, with one
 statement per table. Why batches: one alert written alone costs about twenty ORM statements; a
 batch of fifty costs about the same number in all, and holds SQLite's single write lock for
-tens of milliseconds.
+about a dozen milliseconds.
 
 Failure: a batch that raises is retried one message at a time, so one bad message holds up
 nobody; that message goes to ERROR and is tried again with back-off (the job queue's), then is left
@@ -63,9 +64,9 @@ from sauti.core.jobs import backoff, error_summary
 
 log = logging.getLogger(__name__)
 
-# A batch holds SQLite's write lock 0.7–1.2 ms per message while it writes (docs/performance.md): 50
-# keep webhooks waiting for tens of milliseconds at most, and already share each statement among
-# many rows.
+# A batch holds SQLite's write lock ~0.25 ms per message while it writes (docs/performance.md): 50
+# keep webhooks waiting about a dozen milliseconds at most, and share each statement among many
+# rows (25 and 100 measured no better).
 BATCH = 50
 LEASE_SECONDS = conf.LEASE_SECONDS
 State = InboundMessage.State
