@@ -8,7 +8,7 @@ two short writes for new reporters and reference numbers), then writes their ale
 transitions, audit events, acknowledgements and links in one short transaction, with one
 statement per table. Why batches: one alert written alone costs about twenty ORM statements; a
 batch of fifty costs about the same number in all, and holds SQLite's single write lock for
-about a dozen milliseconds.
+about fifteen milliseconds.
 
 Failure: a batch that raises is retried one message at a time, so one bad message holds up
 nobody; that message goes to ERROR and is tried again with back-off (the job queue's), then is left
@@ -64,8 +64,8 @@ from sauti.core.jobs import backoff, error_summary
 
 log = logging.getLogger(__name__)
 
-# A batch holds SQLite's write lock ~0.25 ms per message while it writes (docs/performance.md): 50
-# keep webhooks waiting about a dozen milliseconds at most, and share each statement among many
+# A batch holds SQLite's write lock ~0.3 ms per message while it writes (docs/performance.md): 50
+# keep webhooks waiting about fifteen milliseconds at most, and share each statement among many
 # rows (25 and 100 measured no better).
 BATCH = 50
 LEASE_SECONDS = conf.LEASE_SECONDS

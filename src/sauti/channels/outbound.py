@@ -104,16 +104,9 @@ _SEND_THREADS = 8
 Status = OutboundMessage.Status
 
 
-def outbound_claim(limit: int = BATCH, ids: list[int] | None = None) -> list[int]:
+def outbound_claim(limit: int = BATCH) -> list[int]:
     """Take up to ``limit`` QUEUED messages whose lease or back-off has ended; their ids."""
     now = timezone.now()
-    if ids is not None:  # one named message (jobs queued by earlier versions)
-        won = OutboundMessage.objects.filter(
-            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
-            pk__in=ids,
-            status=Status.QUEUED,
-        ).update(next_attempt_at=now + timedelta(seconds=LEASE_SECONDS))
-        return list(ids) if won else []
     return claim_batch(
         OutboundMessage,
         state_column="status",
@@ -144,9 +137,22 @@ class _Send:
     error: str = ""
 
 
+def outbound_claim_one(outbound_id: int) -> bool:
+    """Take this one message (a job queued by an earlier version names it) unless it is not
+    QUEUED or a sender holds it; whether it was taken."""
+    now = timezone.now()
+    return bool(
+        OutboundMessage.objects.filter(
+            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+            pk=outbound_id,
+            status=Status.QUEUED,
+        ).update(next_attempt_at=now + timedelta(seconds=LEASE_SECONDS))
+    )
+
+
 def outbound_send(outbound_id: int) -> str:
     """Send one queued SMS now, unless a sender holds it; its status afterwards."""
-    if outbound_claim(ids=[outbound_id]):
+    if outbound_claim_one(outbound_id):
         outbound_send_many([outbound_id])
     return OutboundMessage.objects.values_list("status", flat=True).get(pk=outbound_id)
 

@@ -5,8 +5,9 @@ SQLite, splits an insert into statements of at most 999 parameters (a dozen aler
 writes its rows while holding SQLite's single write lock, so every millisecond there delays the
 webhooks waiting to store raw messages. ``insert_many`` prepares values as the ORM would (the
 common field types by a short path, the rest with the fields' own ``get_db_prep_save``) and
-sends one multi-row ``INSERT … RETURNING`` per few thousand parameters. It skips what intake does not use: signals (``bulk_create`` sends
-none either), ``ignore_conflicts`` and multi-table inheritance.
+sends one multi-row ``INSERT … RETURNING`` per few thousand parameters. It skips what intake
+does not use: signals (``bulk_create`` sends none either), ``ignore_conflicts`` and multi-table
+inheritance.
 """
 
 from __future__ import annotations
@@ -89,9 +90,8 @@ def execute_many(sql: str, rows: Sequence[Sequence[Any]], *, returning: bool = F
 
 Encoder = Callable[[Model], Any]
 
-_PLAIN: dict[type[Field], type] = {
-    CharField: str,
-    TextField: str,
+_TEXTS = (CharField, TextField)
+_NUMBERS: dict[type[Field], type] = {
     IntegerField: int,
     BigIntegerField: int,
     SmallIntegerField: int,
@@ -136,15 +136,15 @@ def _encoder(field: Field, alias: str) -> Encoder:
             return value if type(value) is int or value is None else general(obj)
 
         return foreign
-    if kind in _PLAIN:
-        plain = _PLAIN[kind]
-        if kind in (CharField, TextField):
+    if kind in _TEXTS:
 
-            def text(obj: Model) -> Any:
-                value = obj.__dict__.get(attname)
-                return value if value is None or isinstance(value, str) else general(obj)
+        def text(obj: Model) -> Any:
+            value = obj.__dict__.get(attname)
+            return value if value is None or isinstance(value, str) else general(obj)
 
-            return text
+        return text
+    if kind in _NUMBERS:
+        plain = _NUMBERS[kind]
 
         def number(obj: Model) -> Any:
             value = obj.__dict__.get(attname)
@@ -235,7 +235,7 @@ def insert_many(objs: Sequence[Model], *, rows: list[list[Any]] | None = None) -
     db = connections[DEFAULT_DB_ALIAS]
     model = type(objs[0])
     meta = model._meta
-    fields, _encode = _encoders(model, db.alias)
+    fields = insert_fields(model, db.alias)
     quote = db.ops.quote_name
     columns = ", ".join(quote(str(f.column)) for f in fields)
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"

@@ -280,8 +280,6 @@ THREAT_PATTERNS: list[tuple[str, str, str]] = [
     ("CRIME_OTHER", "en", r"\b(?:theft|thie(?:f|ves)|robbery|robbed|burglar\w*|bandits?|stolen)\b"),
 ]
 
-COMPILED = [(t, lang, re.compile(p)) for t, lang, p in THREAT_PATTERNS]
-
 
 def _by_type() -> list[tuple[str, re.Pattern[str]]]:
     """One alternation per threat type (all its languages): a type matches when any of its
