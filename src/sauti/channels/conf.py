@@ -14,6 +14,12 @@ HOOK_MAX_BODY = env.integer("SAUTI_INTAKE_MAX_BODY_BYTES", 64 * 1024, minimum=10
 MAX_TEXT = 4000
 # Minutes within which a missed call must be returned (domain.md §4.1: 5 minutes).
 CALLBACK_MINUTES = env.integer("SAUTI_CALLBACK_MINUTES", 5, minimum=1)
+# Minutes before a callback that found no answer or the phone off is due again (a reporter who
+# just beeped may be out of coverage or unable to talk for a moment).
+CALLBACK_RETRY_MINUTES = env.integer("SAUTI_CALLBACK_RETRY_MINUTES", 15, minimum=1)
+# Failed callbacks (no answer, number off) after which the alert goes UNREACHABLE and the task
+# closes (domain.md §4.1: "3 over 30 min", with the 15-minute retry above).
+CALLBACK_MAX_ATTEMPTS = env.integer("SAUTI_CALLBACK_MAX_ATTEMPTS", 3, minimum=1)
 # Public base URL printed by `sauti channels add` (the gateway must reach it).
 PUBLIC_URL = env.string("SAUTI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # Answer the gateway as soon as the raw message is committed and let `sauti worker` make the alert

@@ -41,7 +41,7 @@ from sauti.alerts.services import (
     alerts_write,
     short_reference,
 )
-from sauti.channels import conf, messages
+from sauti.channels import callbacks, conf, messages
 from sauti.channels.models import (
     CallbackTask,
     Channel,
@@ -480,7 +480,7 @@ def _flood_target(reporter: Reporter) -> Alert | None:
 
 def _process_special(item: _Item) -> None:
     """A flood message joins the sender's latest alert; a missed call joins the sender's pending
-    callback, else opens an alert with a callback task for the CLA on duty. None is acknowledged."""
+    callback, or reopens an alert of theirs that went unreachable lately, else opens an alert with a callback task for the CLA on duty. None is acknowledged."""
     reporter = item.reporter
     alert: Alert | None = None
     if "RATE_LIMITED" in (item.message.flags or []) and reporter is not None:
@@ -491,7 +491,8 @@ def _process_special(item: _Item) -> None:
             .select_related("alert")
             .first()
         )
-        alert = pending.alert if pending else None
+        # Else an alert of the reporter that went UNREACHABLE lately comes back to the CLA.
+        alert = pending.alert if pending else callbacks.callback_reopen(reporter)
     if alert is None:
         assert item.alert is not None
         alert = item.alert

@@ -219,9 +219,13 @@ class OutboundMessage(models.Model):
     """A message sent back to a reporter (acknowledgement, callback notice, feedback)."""
 
     class Status(models.TextChoices):
+        # QUEUED → SENT (the gateway accepted it) or FAILED (it could not be handed over); then the
+        # gateway's delivery report may move SENT on to DELIVERED or UNDELIVERED, never back
+        # (``delivery.DELIVERY_TRANSITIONS``).
         QUEUED = "QUEUED", _("Queued")
         SENT = "SENT", _("Sent")
         DELIVERED = "DELIVERED", _("Delivered")
+        UNDELIVERED = "UNDELIVERED", _("Not delivered")
         FAILED = "FAILED", _("Failed")
         SUPPRESSED = "SUPPRESSED", _("Suppressed (reporter may not be contacted)")
 
@@ -237,7 +241,7 @@ class OutboundMessage(models.Model):
     purpose = models.CharField(max_length=24, choices=Purpose.choices)
     language = models.CharField(max_length=5, default="fr")
     body = models.CharField(max_length=480)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
     related_alert = models.ForeignKey(
         "alerts.Alert", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -245,6 +249,10 @@ class OutboundMessage(models.Model):
     error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # From the gateway's delivery report: when the handset got it, and the gateway's own word for
+    # the last status that changed ours ("delivered", "undelivered"…; never the recipient's number).
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    gateway_status = models.CharField(max_length=32, blank=True)
     # The table is its own send queue (``outbound.outbound_drain``): a sender holds a QUEUED
     # message until ``next_attempt_at`` (a lease), and a failed attempt waits there for the next.
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -256,7 +264,13 @@ class OutboundMessage(models.Model):
                 fields=["id"],
                 condition=models.Q(status="QUEUED"),
                 name="outbound_to_send",
-            )
+            ),
+            # A delivery report names the message by the gateway's id: found without a scan.
+            models.Index(
+                fields=["gateway_id"],
+                condition=~models.Q(gateway_id=""),
+                name="outbound_gateway_id",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from sauti.alerts.models import Alert
 from sauti.channels.credentials import channel_credentials
-from sauti.channels.gateways import GatewayError, get_gateway
+from sauti.channels.gateways import GatewayError, get_gateway, status_hook_url
 from sauti.channels.models import Channel, OutboundMessage, Reporter, ReporterPhone
 from sauti.core.bulk import execute_many, insert_many
 from sauti.core.claims import claim_batch
@@ -75,7 +75,7 @@ def outbound_queue_many(rows: list[OutboundRow]) -> list[OutboundMessage]:
     return messages
 
 
-def _sms_route(channel: Channel) -> Channel | None:
+def sms_route(channel: Channel) -> Channel | None:
     if channel.type in SMS_TYPES and channel.active:
         return channel
     # A web-form or API alert is answered through an SMS channel of the same area or above.
@@ -187,7 +187,7 @@ def outbound_send_many(ids: list[int]) -> None:
     failed: list[_Send] = []
     for message in messages:
         if message.channel_id not in routes:
-            routes[message.channel_id] = _sms_route(message.channel)
+            routes[message.channel_id] = sms_route(message.channel)
         route, phone = routes[message.channel_id], phones.get(message.to_reporter_id)
         if route is None or phone is None:
             failed.append(
@@ -225,10 +225,14 @@ def _pool() -> ThreadPoolExecutor:
 
 
 def _send_one(send: _Send) -> None:
-    """One gateway call (no database access: it may run in a thread of its own)."""
+    """One gateway call (no database access: it may run in a thread of its own). The gateway
+    is told where to report delivery (``delivery``) if it takes the address with each message."""
     try:
         send.gateway_id = get_gateway(send.route.type).send(
-            send.credentials, send.to, send.message.body
+            send.credentials,
+            send.to,
+            send.message.body,
+            status_url=status_hook_url(send.route.uuid, send.credentials),
         )[:200]
         send.outcome = "SENT"
     except GatewayError as exc:

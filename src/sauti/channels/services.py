@@ -33,7 +33,7 @@ from sauti.accounts import audit
 from sauti.accounts.models import User
 from sauti.channels import conf, intake
 from sauti.channels.credentials import channel_credentials
-from sauti.channels.gateways import InboundValue
+from sauti.channels.gateways import InboundValue, status_hook_url
 from sauti.channels.intake import inbound_route
 from sauti.channels.models import (
     Channel,
@@ -153,6 +153,19 @@ def inbound_urls(channel: Channel, base_url: str | None = None) -> list[str]:
     if channel.type == Channel.Type.API:
         return [f"{base}/api/v1/alerts"]
     return [f"{base}/alerts/new/"]
+
+
+def status_urls(channel: Channel, base_url: str | None = None) -> list[str]:
+    """Where the channel's gateway reports delivery of the SMS sent through it: the URL Twilio is
+    given with each message, to configure in a generic gateway (RapidPro external channels add
+    ``sent/``, ``delivered/`` or ``failed/`` to it). None for web-form and API channels."""
+    if channel.type not in WEBHOOK_TYPES:
+        return []
+    credentials = channel_credentials(channel)
+    if credentials.get("webhook_url"):
+        return [status_hook_url(channel.uuid, credentials)]
+    base = (base_url or conf.PUBLIC_URL).rstrip("/")
+    return [f"{base}/hooks/{channel.uuid}/status/"]
 
 
 def channel_for(type: str, area: AdminUnit) -> Channel:

@@ -1,6 +1,7 @@
 """Gateway webhooks (public, authenticated by signature or secret) and the reporter pages.
 
 Webhook order of work: size check → channel → signature → parse → store raw (committed) → answer.
+Delivery reports (``webhook_status``) follow the same order and end in one conditional UPDATE.
 Processing (parse, place, alert, acknowledgement) is done by ``sauti worker`` in batches
 (``intake``), or before the answer when SAUTI_INTAKE_INLINE is set; either way its failure never
 turns a stored message into an error answer.
@@ -27,7 +28,7 @@ from django.views.decorators.http import require_http_methods
 
 from sauti.accounts import access
 from sauti.accounts.models import User
-from sauti.channels import conf, selectors, services
+from sauti.channels import conf, delivery, selectors, services
 from sauti.channels.gateways import GatewayError, get_gateway, kept_headers
 from sauti.channels.models import Channel
 
@@ -131,6 +132,36 @@ def webhook(request: HttpRequest, channel_uuid: uuid.UUID) -> HttpResponse:
     return gateway.respond(result)
 
 
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def webhook_status(
+    request: HttpRequest, channel_uuid: uuid.UUID, reported: str = ""
+) -> HttpResponse:
+    """A gateway's delivery report on an SMS sent through this channel (``delivery``): 200 with
+    the message's status whether or not the report moved it, 404 when no message of the channel
+    has that id; nothing is stored from the request but the outcome."""
+    body = _read_body(request)
+    if body is None:
+        return _error(413, "the request body is too large")
+    channel, credentials = _channel(channel_uuid)
+    if channel is None or channel.type not in services.WEBHOOK_TYPES:
+        return _error(404, "unknown channel")
+    try:
+        gateway = get_gateway(channel.type)
+        if request.method not in gateway.report_methods:
+            return _error(405, "this gateway posts its delivery reports")
+        gateway.verify_status(request, body, credentials)
+        value = gateway.parse_status(request, body, reported)
+    except GatewayError as exc:
+        return _error(exc.status, exc.detail)
+    result = delivery.outbound_report(channel, value)
+    if result is None:
+        return _error(404, "no message with this id was sent through this channel")
+    return JsonResponse(
+        {"id": result.message_id, "status": result.status, "changed": result.changed}
+    )
+
+
 def _is_utf8(body: bytes) -> bool:
     try:
         body.decode("utf-8")
@@ -172,14 +203,10 @@ def reporter_detail(request: HttpRequest, reporter_id: int) -> HttpResponse:
     return render(
         request,
         "channels/reporter_detail.html",
-        {"reporter": reporter, "identity": identity, "can_reveal": can_reveal},
+        {
+            "reporter": reporter,
+            "identity": identity,
+            "can_reveal": can_reveal,
+            "outbound": delivery.outbound_history(request.user, reporter),
+        },
     )
-
-
-@login_required
-def callback_list(request: HttpRequest) -> HttpResponse:
-    """Missed calls the CLA on duty must return, oldest due first (area-scoped)."""
-    access.require(request.user, "alerts.view")
-    tasks = selectors.callbacks_visible_to(request.user).filter(outcome="PENDING")
-    page = Paginator(tasks, 50).get_page(request.GET.get("page"))
-    return render(request, "channels/callback_list.html", {"page": page})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -10,14 +11,17 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from sauti.accounts import access
+from sauti.channels.callbacks import may_act as may_call_back
 
-# (label, url name, permission)
-SECTIONS = [
+# (label, url name, permission — or a test of the user, for a page whose audience is not one
+# permission of the matrix)
+SECTIONS: list[tuple[Any, str, str | Callable[[Any], bool] | None]] = [
     (_("Home"), "web:home", None),
     (_("Alerts"), "alerts:list", "alerts.view"),
     (_("Response"), "response:board", "response.board"),
     (_("Places"), "places:search", "places.view"),
     (_("Reporters"), "channels:reporter_list", "reporters.view"),
+    (_("Callbacks"), "channels:callback_list", may_call_back),
     (_("Civil society"), "civic:home", "civic.view"),
     (_("Peace agreements"), "agreements:list", "agreements.view"),
     (_("Early warning"), "warning:home", "warning.view"),
@@ -31,7 +35,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = []
     if user is not None and user.is_authenticated:
         for label, url_name, permission in SECTIONS:
-            if permission is None or access.has_perm(user, permission):
+            if (
+                permission is None
+                or (callable(permission) and permission(user))
+                or (isinstance(permission, str) and access.has_perm(user, permission))
+            ):
                 url = reverse(url_name)
                 items.append(
                     {

@@ -1,6 +1,7 @@
-"""Gateway adapters: each turns an HTTP request into an ``InboundValue`` and checks its signature or
-secret, and sends an outbound SMS — nothing more. One folder per gateway type; adding one is the
-checklist in CONTRIBUTING.md.
+"""Gateway adapters: each turns an HTTP request into an ``InboundValue`` (an inbound SMS) or a
+``StatusValue`` (a delivery report on an SMS we sent) and checks its signature or secret, and sends
+an outbound SMS — nothing more. One folder per gateway type; adding one is the checklist in
+CONTRIBUTING.md.
 """
 
 from __future__ import annotations
@@ -8,7 +9,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import ipaddress
 import json
+import re
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
@@ -16,6 +19,8 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from django.http import HttpRequest, HttpResponse
+
+from sauti.channels import conf
 
 # Request headers worth keeping beside the raw body (never cookies or authorisation headers).
 KEPT_HEADERS = (
@@ -49,14 +54,44 @@ class InboundValue:
     flags: list[str] = field(default_factory=list)
 
 
+# Our statuses a delivery report can give a sent message (``OutboundMessage.Status``); "" for a
+# report that changes nothing (an intermediate step such as "queued" or "sent").
+DELIVERED, UNDELIVERED = "DELIVERED", "UNDELIVERED"
+# A gateway's status word as we keep it: short, lower case, no spaces or control characters.
+_STATUS_WORD = re.compile(r"[a-z0-9_.:-]{1,32}")
+_MAX_ID = 200
+
+
+@dataclass
+class StatusValue:
+    """What an adapter extracts from one delivery report. It names the message by the gateway's
+    id; any recipient number in the request is left out (it is never stored)."""
+
+    gateway_id: str
+    status: str  # DELIVERED, UNDELIVERED or "" (nothing to change)
+    gateway_status: str  # the gateway's own word, checked against _STATUS_WORD
+    error_code: str = ""
+
+
 class Gateway(Protocol):
+    # HTTP methods the gateway uses for delivery reports (others are answered 405).
+    report_methods: tuple[str, ...]
+
     def verify(self, request: HttpRequest, body: bytes, credentials: dict[str, Any]) -> None: ...
 
     def parse(self, request: HttpRequest, body: bytes) -> InboundValue: ...
 
     def respond(self, result: dict[str, Any]) -> HttpResponse: ...
 
-    def send(self, credentials: dict[str, Any], to: str, text: str) -> str: ...
+    def send(
+        self, credentials: dict[str, Any], to: str, text: str, *, status_url: str = ""
+    ) -> str: ...
+
+    def verify_status(
+        self, request: HttpRequest, body: bytes, credentials: dict[str, Any]
+    ) -> None: ...
+
+    def parse_status(self, request: HttpRequest, body: bytes, reported: str) -> StatusValue: ...
 
 
 def kept_headers(request: HttpRequest) -> dict[str, str]:
@@ -114,8 +149,56 @@ def shared_secret_ok(request: HttpRequest, body: bytes, credentials: dict[str, A
     if signature:
         digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
         return hmac.compare_digest(signature.removeprefix("sha256="), digest)
+    return secret_given_ok(request, credentials)
+
+
+def secret_given_ok(request: HttpRequest, credentials: dict[str, Any]) -> bool:
+    """The channel secret itself in ``X-Sauti-Secret`` or ``?secret=``."""
+    secret = str(credentials.get("secret", ""))
     given = request.META.get("HTTP_X_SAUTI_SECRET", "") or request.GET.get("secret", "")
-    return bool(given) and hmac.compare_digest(given.encode(), secret.encode())
+    return bool(secret and given) and hmac.compare_digest(given.encode(), secret.encode())
+
+
+def status_word(raw: str) -> str:
+    """A gateway's status as we keep it (``"delivered"``, ``"sms:failed"``…); 400 for anything
+    else — an empty, over-long or odd value is no status any gateway documents."""
+    word = raw.strip().lower()
+    if not word:
+        raise GatewayError(400, "the status is missing")
+    if not _STATUS_WORD.fullmatch(word):
+        raise GatewayError(400, "the status is not a short status word")
+    return word
+
+
+def report_id(raw: str) -> str:
+    """The gateway's message id of a delivery report; 400 when it is missing or cannot be one
+    of ours (too long, control characters: PostgreSQL text cannot even hold NUL)."""
+    value = raw.strip()
+    if not value:
+        raise GatewayError(400, "the message id is missing")
+    if len(value) > _MAX_ID or any(c < " " for c in value):
+        raise GatewayError(400, "the message id is not valid")
+    return value
+
+
+def status_hook_url(channel_uuid: Any, credentials: dict[str, Any]) -> str:
+    """Where the gateway reports on messages of this channel: beside the inbound URL, under the
+    same public base (``--webhook-url`` behind a rewriting proxy, else SAUTI_PUBLIC_URL)."""
+    inbound = str(credentials.get("webhook_url") or f"{conf.PUBLIC_URL}/hooks/{channel_uuid}/")
+    return inbound.rstrip("/") + "/status/"
+
+
+def reachable_from_outside(url: str) -> bool:
+    """False for a URL no gateway on the internet can call (localhost, a private address): a
+    development install does not hand Twilio a callback it would refuse or fail to reach."""
+    host = (urllib.parse.urlsplit(url).hostname or "").lower()
+    if not host or host == "localhost" or host.endswith(".localhost"):
+        return False
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return True
+    return not (address.is_private or address.is_loopback or address.is_link_local)
 
 
 def http_post(

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sauti.channels.models import Channel
-from sauti.channels.services import ChannelError, channel_create, inbound_urls
+from sauti.channels.services import ChannelError, channel_create, inbound_urls, status_urls
 
 
 class Command(BaseCommand):
@@ -84,6 +84,8 @@ class Command(BaseCommand):
         )
         for url in inbound_urls(channel, opts["base_url"]):
             self.stdout.write(f"inbound URL: {url}")
+        for url in status_urls(channel, opts["base_url"]):
+            self.stdout.write(f"status URL (delivery reports): {url}")
         if ctype in ("GENERIC", "MISSED_CALL") and not secret:
             from sauti.channels.services import channel_credentials
 
