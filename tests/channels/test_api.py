@@ -48,6 +48,8 @@ def test_reveal_via_api(client, network, cla_bria, cla_ndele, analyst):
         "pseudonym": fp.pseudonym,
         "name": "Api Focal",
         "phones": ["+23675000071"],
+        "erased": False,
+        "notice": "",
     }
     assert AuditEvent.objects.filter(action="identity.reveal", actor=cla_bria).count() == 1
 

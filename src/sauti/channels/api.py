@@ -48,6 +48,8 @@ class IdentityOut(Schema):
     pseudonym: str
     name: str
     phones: list[str]
+    erased: bool = False  # erased under the retention rule (DP-9): ``notice`` says so
+    notice: str = ""
 
 
 class CallbackOut(Schema):

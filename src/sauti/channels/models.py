@@ -8,11 +8,13 @@ only the reporter's pseudonym.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 LANGUAGES = [
     ("fr", _("French")),
@@ -298,3 +300,63 @@ class CallbackTask(models.Model):
 
     def __str__(self) -> str:
         return f"callback for alert {self.alert_id} ({self.outcome})"
+
+
+class RevealGrantQuerySet(models.QuerySet["RevealGrant"]):
+    def open(self, now: datetime | None = None) -> models.QuerySet[RevealGrant]:
+        """Grants still in play: awaiting a decision, or approved and not yet expired. Callable
+        without arguments, so a template can list ``reporter.reveal_grants.open``."""
+        when = now or timezone.now()
+        return (
+            self.filter(
+                models.Q(status=RevealGrant.Status.REQUESTED)
+                | models.Q(status=RevealGrant.Status.APPROVED, expires_at__gt=when)
+            )
+            .select_related("requested_by", "decided_by")
+            .order_by("-created_at", "-id")
+        )
+
+
+class RevealGrant(models.Model):
+    """A break-glass request to open one reporter's identity outside the CLA/CA line (DP-6):
+    asked with a reason, decided by the data-protection focal point, usable by the requester
+    alone for 24 hours after approval (``channels.break_glass``)."""
+
+    class Status(models.TextChoices):
+        # REQUESTED → APPROVED → EXPIRED, or REQUESTED → REFUSED (``break_glass.TRANSITIONS``).
+        # An approved grant may be used many times until it expires; each use is audited.
+        REQUESTED = "REQUESTED", _("Awaiting the data protection focal point")
+        APPROVED = "APPROVED", pgettext_lazy("identity request", "Approved")
+        REFUSED = "REFUSED", pgettext_lazy("identity request", "Refused")
+        EXPIRED = "EXPIRED", pgettext_lazy("identity request", "Expired")
+
+    reporter = models.ForeignKey(Reporter, on_delete=models.PROTECT, related_name="reveal_grants")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # Why the identity is needed; checked by the service (required, at most 1000 characters).
+    reason = models.TextField(_("reason"), max_length=1000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True, max_length=500)
+    # Approval time + 24 h; after it the grant opens nothing, whatever its status column says.
+    expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # How often the requester opened the identity with it (each time is an audit event too).
+    reveal_count = models.PositiveIntegerField(default=0)
+    last_revealed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RevealGrantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The DPO's queue and the expiry sweep read by status (and expiry).
+            models.Index(fields=["status", "expires_at"], name="revealgrant_status_expires"),
+        ]
+
+    def __str__(self) -> str:
+        return f"reveal grant #{self.pk} for reporter {self.reporter_id} ({self.status})"

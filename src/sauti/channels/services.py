@@ -28,10 +28,11 @@ from django.db import (
     transaction,
 )
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from sauti.accounts import audit
 from sauti.accounts.models import User
-from sauti.channels import conf, intake
+from sauti.channels import conf, intake, retention
 from sauti.channels.credentials import channel_credentials
 from sauti.channels.gateways import InboundValue, status_hook_url
 from sauti.channels.intake import inbound_route
@@ -268,25 +269,83 @@ def reporter_enrol(
     return reporter
 
 
+# What a reveal shows of a reporter whose identity was erased (DP-9).
+IDENTITY_ERASED = _("identity erased under the retention rule")
+
+
 def reporter_identity(
-    reporter: Reporter, *, actor: User, request: Any = None, reason: str = ""
+    reporter: Reporter,
+    *,
+    actor: User,
+    request: Any = None,
+    reason: str = "",
+    details: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Unseal a reporter's name and numbers. The caller has checked identity.view and area scope
-    (``selectors.reporter_get_for_identity``); every reveal is audited, with the reason, never the data."""
-    identity = {
+    (``selectors.reporter_get_for_identity``); every reveal is audited, with the reason, never the data.
+
+    An EXITED reporter with neither name nor number had the identity erased (DP-9: retention or
+    withdrawn consent, ``retention``): the answer says so in ``notice``, with ``erased`` true, and
+    the attempt is audited all the same. ``details`` go into the audit event (a break-glass
+    grant's id)."""
+    phones = [unseal(p.phone_sealed) for p in reporter.phones.order_by("-primary", "id")]
+    erased = not phones and not reporter.name_sealed and reporter.status == Reporter.Status.EXITED
+    identity: dict[str, Any] = {
         "pseudonym": reporter.pseudonym,
         "name": unseal(reporter.name_sealed) if reporter.name_sealed else "",
-        "phones": [unseal(p.phone_sealed) for p in reporter.phones.order_by("-primary", "id")],
+        "phones": phones,
+        "erased": erased,
     }
+    identity["notice"] = str(IDENTITY_ERASED) if erased else ""
     audit.record(
         "identity.reveal",
         actor=actor,
         obj=reporter,
         request=request,
-        summary=f"identity of {reporter.pseudonym} revealed",
-        details={"reason": reason[:200]},
+        summary=f"identity of {reporter.pseudonym} revealed"
+        + (" (erased under the retention rule)" if erased else ""),
+        details={
+            "reason": reason[:200],
+            **({"erased": True} if erased else {}),
+            **(details or {}),
+        },
     )
     return identity
+
+
+@transaction.atomic
+def reporter_withdraw_consent(
+    reporter: Reporter, actor: User | None, reason: str, *, request: Any = None
+) -> dict[str, int]:
+    """The reporter withdrew consent (DP-8, DP-9): EXITED, never contacted again, and the
+    identity erased at once (``retention.reporter_identity_erase``: name, numbers — a later SMS
+    from the number makes a new public reporter — and the sender's number in their raw
+    messages). The pseudonym and alerts stay. A legal hold, which DP-9 lets stop the erasure,
+    has no field yet (docs/intake.md). The audit event carries the new status, so the retention
+    rule can date the exit, and counts; never the name or number. Returns the counts."""
+    if not reason.strip():
+        raise ChannelError("a reason is required to record a withdrawal of consent")
+    previous = reporter.status
+    Reporter.objects.filter(pk=reporter.pk).update(
+        status=Reporter.Status.EXITED, do_not_contact=True
+    )
+    reporter.status, reporter.do_not_contact = Reporter.Status.EXITED, True
+    erased = retention.reporter_identity_erase([reporter.pk])
+    reporter.name_sealed = ""
+    audit.record(
+        "reporter.withdraw_consent",
+        actor=actor,
+        obj=reporter,
+        request=request,
+        summary=f"{reporter.pseudonym} withdrew consent; identity erased",
+        details={
+            "status": Reporter.Status.EXITED,
+            "previous_status": previous,
+            "reason": reason.strip()[:200],
+            **erased,
+        },
+    )
+    return erased
 
 
 # --- intake -------------------------------------------------------------------------------------

@@ -1,11 +1,20 @@
-"""Background jobs of intake: thin, load by id and call a service."""
+"""Background jobs of intake: thin, load by id and call a service.
+
+``channels.retention`` applies DP-9 (``channels.retention``) and queues its next run for the next
+day, so once started (``sauti channels purge`` starts it) it repeats daily; the dedupe key keeps
+one per day."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sauti.channels import intake, outbound, services
-from sauti.core.jobs import job, job_pump
+from django.utils import timezone
+
+from sauti.channels import intake, outbound, retention, services
+from sauti.core.jobs import job, job_enqueue, job_pump
+
+RETENTION_HOUR = time(3, 0)  # local time: after the night's indicators (02:00), before the day
 
 
 @job("channels.process_inbound")
@@ -31,3 +40,37 @@ def drain_outbound(limit: int) -> int:
 def send_outbound(outbound_id: int) -> dict[str, Any]:
     """Jobs queued per message by earlier versions; the pump above now sends from the table."""
     return {"status": outbound.outbound_send(outbound_id)}
+
+
+def retention_schedule(after: datetime | None = None) -> date:
+    """Queue tomorrow's retention run (once per day whatever the number of callers); its day."""
+    day = timezone.localdate(after) + timedelta(days=1)
+    run_after = timezone.make_aware(datetime.combine(day, RETENTION_HOUR))
+    job_enqueue("channels.retention", {}, run_after=run_after, dedupe_key=f"retention:{day}")
+    return day
+
+
+@job("channels.retention")
+def retention_run(today: str = "") -> dict[str, Any]:
+    """Erase raw messages and reporter identities past DP-9, one chunk of each per job.
+
+    A job runs inside one transaction (``core.jobs.job_run``), which on SQLite holds the write
+    lock from its start: a backlog (the first run on an old database) is therefore worked off one
+    chunk per job, each job queueing the next at once with the same ``today``, so webhooks wait
+    at most one chunk. Tomorrow's run is queued by every job (one per day, by dedupe key)."""
+    day = date.fromisoformat(today) if today else timezone.localdate()
+    raw = retention.inbound_raw_purge(today=day, limit=retention.CHUNK)
+    ids = retention.reporter_identity_purge(today=day, limit=retention.CHUNK)
+    if raw.more or ids.more:
+        job_enqueue("channels.retention", {"today": day.isoformat()})
+    retention_schedule()
+    return {
+        "today": day.isoformat(),
+        "raw_linked": raw.linked,
+        "raw_unlinked": raw.unlinked,
+        "reporters": ids.reporters,
+        "phones": ids.phones,
+        "sender_numbers": ids.messages,
+        "undated": ids.undated,
+        "more": raw.more or ids.more,
+    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sauti.channels import callback_views, views
+from sauti.channels import break_glass_views, callback_views, views
 
 app_name = "channels"
 urlpatterns = [
@@ -8,6 +8,19 @@ urlpatterns = [
     path("reporters/<int:reporter_id>/", views.reporter_detail, name="reporter_detail"),
     path("callbacks/", callback_views.callback_list, name="callback_list"),
     path("callbacks/<int:task_id>/", callback_views.callback_detail, name="callback_detail"),
+    # Break-glass identity reveal (DP-6): request, the DPO's decision, the requester's reveal.
+    path(
+        "reporters/<int:reporter_id>/break-glass/",
+        break_glass_views.reveal_request,
+        name="reveal_request",
+    ),
+    path("reveal-requests/", break_glass_views.reveal_requests, name="reveal_requests"),
+    path("reveal-requests/<int:grant_id>/", break_glass_views.reveal_grant, name="reveal_grant"),
+    path(
+        "reveal-requests/<int:grant_id>/decide/",
+        break_glass_views.reveal_decide,
+        name="reveal_decide",
+    ),
 ]
 
 # Gateway webhooks, mounted at /hooks/ by sauti.urls (no session, no CSRF: signed requests).

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from sauti.accounts import access
+from sauti.channels.break_glass import may_use_page as may_use_identity_requests
 from sauti.channels.callbacks import may_act as may_call_back
 
 # (label, url name, permission — or a test of the user, for a page whose audience is not one
@@ -22,6 +23,8 @@ SECTIONS: list[tuple[Any, str, str | Callable[[Any], bool] | None]] = [
     (_("Places"), "places:search", "places.view"),
     (_("Reporters"), "channels:reporter_list", "reporters.view"),
     (_("Callbacks"), "channels:callback_list", may_call_back),
+    # Break-glass reveals (DP-6): the DPO's queue, requesters' own requests, the CLA line's notice.
+    (_("Identity requests"), "channels:reveal_requests", may_use_identity_requests),
     (_("Civil society"), "civic:home", "civic.view"),
     (_("Peace agreements"), "agreements:list", "agreements.view"),
     (_("Early warning"), "warning:home", "warning.view"),

@@ -1,7 +1,9 @@
-"""`sauti channels add TYPE --name NAME --area PCODE [--secret-file F]` and `sauti channels list`."""
+"""`sauti channels add TYPE --name NAME --area PCODE [--secret-file F]`, `sauti channels list` and
+`sauti channels purge [--dry-run] [--today YYYY-MM-DD]` (DP-9 retention, ``channels.retention``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +38,20 @@ class Command(BaseCommand):
             "--base-url", default=None, help="Public base URL (default SAUTI_PUBLIC_URL)"
         )
         sub.add_parser("list", help="List channels and their inbound URLs.")
+        purge = sub.add_parser(
+            "purge",
+            help="Erase raw messages and reporter identities kept past the retention rule (DP-9) "
+            "and queue the daily run.",
+        )
+        purge.add_argument("--dry-run", action="store_true", help="Count only; change nothing.")
+        purge.add_argument(
+            "--today", default="", help="Apply the rule as on this day (YYYY-MM-DD; default today)."
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        if opts["action"] == "purge":
+            self.purge(opts["today"], dry_run=opts["dry_run"])
+            return
         if opts["action"] == "list":
             for channel in Channel.objects.select_related("area").order_by("id"):
                 urls = " ".join(inbound_urls(channel))
@@ -93,3 +107,46 @@ class Command(BaseCommand):
                 "shared secret (shown once; sign bodies with HMAC-SHA256 in X-Sauti-Signature):"
             )
             self.stdout.write(channel_credentials(channel)["secret"])
+
+    def purge(self, today_text: str, *, dry_run: bool) -> None:
+        """Run both DP-9 rules now, chunk by chunk (each chunk its own short transaction), with
+        progress when there is more than one chunk; then queue the daily job."""
+        from sauti.channels import retention
+        from sauti.channels.tasks import retention_schedule
+
+        today = None
+        if today_text:
+            try:
+                today = dt.date.fromisoformat(today_text)
+            except ValueError:
+                raise CommandError(
+                    f"--today must be a date as YYYY-MM-DD, not {today_text!r}; nothing changed"
+                ) from None
+
+        def progress(what: str, done: int, total: int) -> None:
+            if total > retention.CHUNK:
+                self.stdout.write(f"  {what}: {done} of {total}")
+
+        verb = "would erase" if dry_run else "erased"
+        raw = retention.inbound_raw_purge(today=today, dry_run=dry_run, progress=progress)
+        self.stdout.write(
+            f"raw messages {verb}: {raw.total} — {raw.linked} of alerts closed, merged, rejected "
+            f"or referred before {raw.cutoff}, {raw.unlinked} spam or failed messages stored "
+            f"before {raw.cutoff} (sender, body and text; metadata kept)"
+        )
+        ids = retention.reporter_identity_purge(today=today, dry_run=dry_run, progress=progress)
+        self.stdout.write(
+            f"reporter identities {verb}: {ids.reporters} (exited before {ids.cutoff}) — "
+            f"{ids.phones} phone numbers, the sender number of {ids.messages} raw messages; "
+            "pseudonyms and alerts kept"
+        )
+        if ids.undated:
+            self.stdout.write(
+                f"left alone: {ids.undated} exited reporters with no recorded exit date "
+                "(see docs/intake.md, Retention)"
+            )
+        if dry_run:
+            self.stdout.write("dry run: nothing changed")
+            return
+        day = retention_schedule()
+        self.stdout.write(f"daily run queued (channels.retention, next on {day})")
