@@ -1,9 +1,10 @@
 """What the channels app does: configure channels, store raw messages first, turn them into alerts,
 enrol reporters and reveal their identity (audited), queue and send outbound SMS, rotate keys.
 
-Intake happens in two transactions. ``inbound_store`` commits the sealed raw message together with
-a processing job (outbox); only then does the webhook answer 2xx. ``inbound_process`` parses and
-creates the alert; if it fails or the process dies, the job runs it again, and it is idempotent.
+Intake happens in two steps. ``inbound_store`` commits the sealed raw message (one INSERT; on
+SQLite grouped with the other server threads' by ``core.group_commit``); only then does the webhook
+answer 2xx. The stored row is its own queue entry: ``sauti worker`` claims it and makes the alert
+(``intake``); if that fails or the process dies, the message is claimed again, idempotently.
 """
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-import sqlite3
-import time
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -45,6 +44,7 @@ from sauti.channels.models import (
 )
 from sauti.channels.outbound import outbound_queue
 from sauti.channels.pseudonyms import new_pseudonym
+from sauti.core import group_commit
 from sauti.core.bulk import encode_rows, fetch_one_prepared, insert_fields
 from sauti.core.crypto import lookup_hash, seal, unseal
 from sauti.places.models import AdminUnit
@@ -426,7 +426,7 @@ def _insert_raw(message: InboundMessage) -> int | None:
     values = encode_rows([message], db.alias)[0]
     if db.vendor == "sqlite" and not db.in_atomic_block:
         db.ensure_connection()
-        row = _sqlite_insert_promptly(db.connection, sql, values)
+        row = group_commit.GROUP.fetch_one(db.connection, sql, values)
     elif db.vendor == "postgresql":
         row = fetch_one_prepared(sql, values)
     else:
@@ -434,34 +434,6 @@ def _insert_raw(message: InboundMessage) -> int | None:
             cursor.execute(sql, values)
             row = cursor.fetchone()
     return int(row[0]) if row else None
-
-
-def _sqlite_insert_promptly(raw: Any, sql: str, values: list[Any]) -> Any:
-    """Run the INSERT on the sqlite3 connection itself (autocommit), retrying within
-    milliseconds while a worker holds SQLite's write lock.
-
-    SQLite's own busy handler sleeps in growing steps (1, 2, 5 … 100 ms), so a webhook waiting
-    for a worker's batch would often wake long after the lock was free, and the gateway's answer
-    waits for it. Here the pause starts at 0.5 ms and stops growing at 4 ms, with the same
-    patience as the configured busy timeout. Django's cursor is bypassed: its placeholder
-    rewriting and wrappers cost more than these statements."""
-    patience_ms = settings.SAUTI_SQLITE_BUSY_TIMEOUT_MS
-    deadline = time.monotonic() + patience_ms / 1000
-    raw.execute("PRAGMA busy_timeout = 0")
-    pause = 0.0005
-    try:
-        while True:
-            try:
-                return raw.execute(sql, values).fetchone()
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or time.monotonic() > deadline:
-                    raise OperationalError(str(exc)) from exc
-                time.sleep(pause)
-                pause = min(pause * 2, 0.004)  # a long batch is not worth a busy loop
-            except sqlite3.IntegrityError as exc:  # pragma: no cover - ON CONFLICT covers the key
-                raise IntegrityError(str(exc)) from exc
-    finally:
-        raw.execute(f"PRAGMA busy_timeout = {patience_ms:d}")
 
 
 def inbound_process(inbound_id: int) -> InboundMessage:

@@ -123,8 +123,8 @@ def webhook(request: HttpRequest, channel_uuid: uuid.UUID) -> HttpResponse:
             if stored.created:
                 message = services.inbound_process_safely(message.pk) or message
     else:
-        # One INSERT that retries within milliseconds (``services._sqlite_insert_promptly``):
-        # sealing and encoding run side by side with other threads' inserts.
+        # One INSERT; on SQLite the server's threads commit theirs together
+        # (``core.group_commit``): sealing and encoding run side by side with others' writes.
         stored = services.inbound_store(channel, value, raw=raw)
         message = stored.message
     result = services.inbound_result(message)

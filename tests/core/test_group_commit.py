@@ -1,0 +1,147 @@
+"""Group commit of the webhook's INSERTs on SQLite (``core.group_commit``): many threads, one
+transaction per group, nothing returned before its COMMIT, one bad row never fails its neighbours.
+
+The write lock is held by a second connection while the threads arrive, so they must queue and
+be written together (as they are while ``sauti worker`` holds the lock in production)."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from typing import Any
+
+import pytest
+from django.db import IntegrityError, OperationalError, connection, connections
+from django.test import override_settings
+
+from sauti.core.group_commit import GroupCommit
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's single writer only"),
+]
+
+INSERT = "INSERT INTO gc_probe (v) VALUES (?) ON CONFLICT (v) DO NOTHING RETURNING id"
+
+
+@pytest.fixture
+def probe():
+    with connection.cursor() as c:
+        c.execute("CREATE TABLE gc_probe (id INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE)")
+    yield
+    with connection.cursor() as c:
+        c.execute("DROP TABLE gc_probe")
+
+
+def _rows() -> dict[str, int]:
+    with connection.cursor() as c:
+        c.execute("SELECT v, id FROM gc_probe")
+        return dict(c.fetchall())
+
+
+def _hold_write_lock(seconds: float, started: threading.Event) -> threading.Thread:
+    """Another connection (as the worker's would) holds SQLite's write lock for a while."""
+
+    def hold() -> None:
+        other = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        started.set()
+        time.sleep(seconds)
+        other.execute("COMMIT")
+        other.close()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    started.wait(5)
+    return thread
+
+
+def _submit_all(group: GroupCommit, values: list[Any]) -> dict[Any, Any]:
+    """Each value inserted from a thread of its own; value → returned row or raised error."""
+    results: dict[Any, Any] = {}
+    lock = threading.Lock()
+
+    def one(value: Any) -> None:
+        db = connections["default"]
+        db.ensure_connection()
+        try:
+            out: Any = group.fetch_one(db.connection, INSERT, [value])
+        except Exception as exc:
+            out = exc
+        finally:
+            db.close()
+        with lock:
+            results[value] = out
+
+    threads = [threading.Thread(target=one, args=(v,)) for v in values]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results
+
+
+def test_queued_inserts_are_committed_together_and_each_gets_its_own_row(probe):
+    group = GroupCommit()
+    holder = _hold_write_lock(0.3, threading.Event())
+    values = [f"m{i}" for i in range(12)]
+    results = _submit_all(group, values)
+    holder.join()
+    stored = _rows()
+    assert set(stored) == set(values)
+    assert all(results[v] == (stored[v],) for v in values)  # each thread got its own id
+    assert group.statements == 12
+    assert group.groups < 12  # they waited together and were written together
+
+
+def test_a_duplicate_in_the_same_group_returns_no_row_and_stores_once(probe):
+    group = GroupCommit()
+    holder = _hold_write_lock(0.2, threading.Event())
+    results: dict[int, Any] = {}
+
+    def one(n: int) -> None:
+        db = connections["default"]
+        db.ensure_connection()
+        results[n] = group.fetch_one(db.connection, INSERT, ["same"])
+        db.close()
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    holder.join()
+    assert len(_rows()) == 1
+    assert sorted(results.values(), key=lambda r: r is None) == [(_rows()["same"],)] + [None] * 3
+
+
+def test_one_bad_row_fails_alone_and_its_neighbours_are_stored(probe):
+    group = GroupCommit()
+    holder = _hold_write_lock(0.3, threading.Event())
+    results = _submit_all(group, ["a", "b", None, "c"])  # NULL breaks NOT NULL
+    holder.join()
+    assert isinstance(results[None], IntegrityError)
+    assert set(_rows()) == {"a", "b", "c"}
+    assert all(isinstance(results[v], tuple) for v in "abc")
+
+
+@override_settings(SAUTI_SQLITE_BUSY_TIMEOUT_MS=150)
+def test_a_lock_held_past_the_patience_fails_every_statement_and_stores_nothing(probe):
+    group = GroupCommit()
+    holder = _hold_write_lock(1.0, threading.Event())
+    results = _submit_all(group, ["x", "y", "z"])
+    holder.join()
+    assert all(isinstance(results[v], OperationalError) for v in "xyz")
+    assert _rows() == {}
+    # The lock is free again: the next statements go through, and the lead was handed back.
+    assert _submit_all(group, ["x"])["x"] == (_rows()["x"],)
+
+
+def test_the_connection_keeps_its_busy_timeout_after_leading(probe):
+    db = connections["default"]
+    db.ensure_connection()
+    GroupCommit().fetch_one(db.connection, INSERT, ["t"])
+    with connection.cursor() as c:
+        c.execute("PRAGMA busy_timeout")
+        assert c.fetchone()[0] > 0
