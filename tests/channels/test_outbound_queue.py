@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 
 from sauti.channels.models import Channel, OutboundMessage
-from sauti.channels.outbound import outbound_claim, outbound_claim_one, outbound_drain
+from sauti.channels.outbound import BATCH, outbound_claim, outbound_claim_one, outbound_drain
 from sauti.core.jobs import job_enqueue, run_pending
 from sauti.core.models import Job
 
@@ -47,17 +47,18 @@ def test_acknowledgements_are_sent_in_batches_without_job_rows(
             return {"id": f"g{len(calls)}"}
 
     monkeypatch.setattr(GATEWAY, up)
-    _alerts(client, generic_channel, 25)
+    n = BATCH + 5
+    _alerts(client, generic_channel, n)
     assert not Job.objects.filter(name="channels.send_outbound").exists()
-    assert OutboundMessage.objects.filter(status="QUEUED").count() == 25
-    assert outbound_drain() == 20  # one batch
+    assert OutboundMessage.objects.filter(status="QUEUED").count() == n
+    assert outbound_drain() == BATCH  # one batch
     assert outbound_drain() == 5
     assert outbound_drain() == 0
     sent = OutboundMessage.objects.filter(status="SENT")
-    assert sent.count() == 25 and len(calls) == 25
-    assert sorted(to for to, _ in calls) == sorted(f"+2367500{i:04d}" for i in range(25))
+    assert sent.count() == n and len(calls) == n
+    assert sorted(to for to, _ in calls) == sorted(f"+2367500{i:04d}" for i in range(n))
     assert len(threads) > 1, "a batch's gateway calls run side by side"
-    assert len({m.gateway_id for m in sent}) == 25 and all(m.sent_at for m in sent)
+    assert len({m.gateway_id for m in sent}) == n and all(m.sent_at for m in sent)
 
 
 def test_gateway_down_retries_with_backoff_then_gives_up(client, generic_channel, monkeypatch):
@@ -112,3 +113,32 @@ def test_a_claimed_message_is_not_sent_twice(client, generic_channel, monkeypatc
     with mock.patch("django.utils.timezone.now", return_value=later):
         run_pending()
     assert len(calls) == 1 and OutboundMessage.objects.get().status == "SENT"
+
+
+def test_the_worker_pump_never_waits_for_the_gateway(client, generic_channel, monkeypatch):
+    """``outbound_pump`` starts the sends and returns; a later turn (or settling) records them.
+    At most MAX_IN_FLIGHT are under way, so none can outlive its lease."""
+    from sauti.channels import outbound
+
+    release = threading.Event()
+    calls: list[str] = []
+
+    def held(url: str, data: dict[str, str], **kw: Any) -> dict[str, str]:
+        calls.append(data["to"])
+        release.wait(10)
+        return {"id": f"g-{data['to']}"}
+
+    monkeypatch.setattr(GATEWAY, held)
+    n = outbound.MAX_IN_FLIGHT + 3
+    _alerts(client, generic_channel, n)
+    try:
+        assert outbound.outbound_pump() == outbound.MAX_IN_FLIGHT  # started, not waited for
+        assert OutboundMessage.objects.filter(status="QUEUED").count() == n
+        assert outbound.outbound_pump() == 0  # no room: nothing more is claimed
+    finally:
+        release.set()
+    assert outbound.outbound_settle() == outbound.MAX_IN_FLIGHT
+    assert OutboundMessage.objects.filter(status="SENT").count() == outbound.MAX_IN_FLIGHT
+    assert outbound.outbound_pump() == 3
+    assert outbound.outbound_settle() == 3
+    assert OutboundMessage.objects.filter(status="SENT").count() == n == len(calls)

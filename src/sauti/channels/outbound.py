@@ -5,7 +5,8 @@ of the same area for web and API alerts)."""
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -95,11 +96,12 @@ def sms_route(channel: Channel) -> Channel | None:
     return None
 
 
-# Sends are network calls (a gateway's API, 0.1–1 s each): a batch runs them side by side, and is
-# small so the worker's other pumps (intake) wait at most one gateway round trip per turn.
-BATCH = 20
+# Sends are network calls (a gateway's API, 0.1–1 s each): a batch runs them side by side on the
+# pool below, in the worker's own thread for this pump (``tasks.drain_outbound``), so intake never
+# waits for a gateway. 50 per batch spreads the batch's reads over more messages.
+BATCH = 50
 LEASE_SECONDS = 120  # longer than a batch of sends can take (urlopen's timeout is 20 s)
-_SEND_THREADS = 8
+_SEND_THREADS = 16
 
 Status = OutboundMessage.Status
 
@@ -158,13 +160,68 @@ def outbound_send(outbound_id: int) -> str:
 
 
 def outbound_send_many(ids: list[int]) -> None:
-    """Send these claimed messages through their channels' gateways.
+    """Send these claimed messages through their channels' gateways, and wait for the answers.
 
     A refusal by configuration (no number, no route, a gateway's 4xx on our settings) fails a
     message for good; a network error or a gateway's 5xx keeps it QUEUED with back-off, until
     SAUTI_JOB_MAX_ATTEMPTS tries have failed. Delivery is at least once: a sender that dies
     after the gateway accepted a message sends it again when its lease ends.
     """
+    sends, failed = _prepare(ids)
+    if len(sends) > 1:
+        list(_pool().map(_send_one, sends))
+    else:
+        for send in sends:
+            _send_one(send)
+    _record([*failed, *sends])
+
+
+# Sends under way on the pool, started by ``outbound_pump`` and recorded by a later turn.
+_IN_FLIGHT: list[tuple[Future[None], _Send]] = []
+# Two rounds of the pool at most: even if every call ran into urlopen's 20 s timeout, the last
+# one ends long before its lease (LEASE_SECONDS), so no other sender can take it meanwhile.
+MAX_IN_FLIGHT = 2 * _SEND_THREADS
+
+
+def outbound_pump(limit: int = BATCH) -> int:
+    """The worker's turn: record the sends that finished, start new ones; items handled.
+
+    Gateway calls run on the pool while the worker goes on with intake: the worker never waits
+    for a gateway. Every database read and write stays on the worker's own thread, between its
+    intake batches, so the two never compete for SQLite's write lock."""
+    handled = _collect(wait=False)
+    room = MAX_IN_FLIGHT - len(_IN_FLIGHT)
+    ids = outbound_claim(min(limit, room)) if room > 0 else []
+    if ids:
+        sends, failed = _prepare(ids)
+        _record(failed)
+        for send in sends:
+            _IN_FLIGHT.append((_pool().submit(_send_one, send), send))
+    return handled + len(ids)
+
+
+def outbound_settle() -> int:
+    """Wait for the sends under way and record them (a worker stopping; tests)."""
+    return _collect(wait=True)
+
+
+def _collect(*, wait: bool) -> int:
+    """Record the sends that have finished (all of them, waiting, when ``wait``)."""
+    if not _IN_FLIGHT:
+        return 0
+    if wait:
+        futures_wait([future for future, _ in _IN_FLIGHT])
+    done = [(f, send) for f, send in _IN_FLIGHT if f.done()]
+    if not done:
+        return 0
+    _IN_FLIGHT[:] = [(f, send) for f, send in _IN_FLIGHT if not f.done()]
+    _record([send for _, send in done])
+    return len(done)
+
+
+def _prepare(ids: list[int]) -> tuple[list[_Send], list[_Send]]:
+    """The claimed messages still QUEUED, split into sends (route, credentials and the unsealed
+    number ready) and failures by configuration (no number, no SMS route)."""
     messages = list(
         OutboundMessage.objects.filter(pk__in=ids, status=Status.QUEUED)
         .only("to_reporter_id", "channel_id", "body", "status", "attempts", "gateway_id", "sent_at")
@@ -204,12 +261,7 @@ def outbound_send_many(ids: list[int]) -> None:
         if route.pk not in credentials:
             credentials[route.pk] = channel_credentials(route)
         sends.append(_Send(message, route, credentials[route.pk], unseal(phone.phone_sealed)))
-    if len(sends) > 1:
-        list(_pool().map(_send_one, sends))
-    else:
-        for send in sends:
-            _send_one(send)
-    _record([*failed, *sends])
+    return sends, failed
 
 
 _POOL: ThreadPoolExecutor | None = None
@@ -244,6 +296,8 @@ def _send_one(send: _Send) -> None:
 
 def _record(sends: list[_Send]) -> None:
     """The outcomes, one prepared UPDATE run for every message (only while still QUEUED)."""
+    if not sends:
+        return
     now = timezone.now()
     rows = []
     for send in sends:

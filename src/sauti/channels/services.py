@@ -17,11 +17,9 @@ from functools import cache, lru_cache
 from typing import Any
 
 import phonenumbers
-from django.conf import settings
 from django.db import (
     DEFAULT_DB_ALIAS,
     IntegrityError,
-    OperationalError,
     connection,
     connections,
     transaction,

@@ -30,10 +30,11 @@ def drain_intake(limit: int) -> int:
     return intake.intake_drain(min(limit, intake.BATCH))
 
 
-@job_pump("channels.outbound")
+@job_pump("channels.outbound", settle=outbound.outbound_settle)
 def drain_outbound(limit: int) -> int:
-    """Queued SMS (acknowledgements, feedback, broadcasts) are sent, a batch at a time."""
-    return outbound.outbound_drain(min(limit, outbound.BATCH))
+    """Queued SMS (acknowledgements, feedback, broadcasts) are sent, a batch at a time, on
+    threads: the worker records them on a later turn and never waits for a gateway."""
+    return outbound.outbound_pump(min(limit, outbound.BATCH))
 
 
 @job("channels.send_outbound")

@@ -47,20 +47,39 @@ def handlers() -> dict[str, Handler]:
 
 
 Pump = Callable[[int], int]
+Settle = Callable[[], int]
 _PUMPS: dict[str, Pump] = {}
+_SETTLE: dict[str, Settle] = {}
 
 
-def job_pump(name: str) -> Callable[[Pump], Pump]:
+def job_pump(name: str, *, settle: Settle | None = None) -> Callable[[Pump], Pump]:
     """Register a source of work that keeps its own queue (intake's raw-message table): the
-    worker calls ``pump(limit)`` on every turn; it returns how many items it handled."""
+    worker calls ``pump(limit)`` on every turn; it returns how many items it handled.
+
+    ``settle``: for a pump that leaves work under way between turns (SMS being sent on threads):
+    waits for it and records it; the worker calls it before it stops, and ``run_pending`` before
+    it reports the queue empty."""
 
     def register(func: Pump) -> Pump:
         if name in _PUMPS and _PUMPS[name] is not func:
             raise ValueError(f"job pump {name!r} registered twice")
         _PUMPS[name] = func
+        if settle is not None:
+            _SETTLE[name] = settle
         return func
 
     return register
+
+
+def pumps_settle() -> int:
+    """Finish the work the pumps left under way; items handled."""
+    handled = 0
+    for name, settle in _SETTLE.items():
+        try:
+            handled += settle()
+        except Exception:
+            log.error("job pump %s failed to settle:\n%s", name, error_summary())
+    return handled
 
 
 def pumps_run(limit: int = 200) -> int:
@@ -190,6 +209,7 @@ def run_pending(limit: int = 1000, worker: str | None = None) -> int:
         pumped = pumps_run()
         claimed = job_claim(worker)
         if claimed is None:
+            pumped += 0 if pumped else pumps_settle()
             if pumped:
                 ran += pumped
                 continue

@@ -52,9 +52,12 @@ class Command(BaseCommand):
                 if pumped:
                     continue
                 if options["once"]:
+                    if jobs.pumps_settle():
+                        continue
                     break
                 time.sleep(options["poll"])
                 continue
             done = jobs.job_run(claimed)
             self.stdout.write(f"{done.name}#{done.pk}: {done.status} (attempt {done.attempts})")
+        jobs.pumps_settle()  # sends under way are finished and recorded
         self.stdout.write("worker stopped")
