@@ -102,3 +102,21 @@ def test_worker_command_runs_ready_jobs() -> None:
     call_command("worker", "--once", "--poll", "0")
     assert CALLS == [3]
     assert Job.objects.filter(status=Job.Status.QUEUED).count() == 1
+
+
+def test_deduped_enqueue_is_one_statement_and_never_touches_an_existing_job(
+    django_assert_num_queries,
+) -> None:
+    later = timezone.now() + timedelta(hours=1)
+    first = jobs.job_enqueue("test.record", {"value": 1}, run_after=later, dedupe_key="k:1")
+    with django_assert_num_queries(1):
+        jobs.job_enqueue_deduped(
+            "test.record", [(later + timedelta(minutes=5), "k:1"), (later, "k:2"), (later, "k:3")]
+        )
+    assert Job.objects.count() == 3
+    kept = Job.objects.get(dedupe_key="k:1")
+    assert (kept.pk, kept.run_after, kept.payload) == (first.pk, first.run_after, {"value": 1})
+    jobs.job_enqueue_deduped("test.record", [(later, "k:2")])  # a retry adds nothing
+    assert Job.objects.count() == 3
+    with pytest.raises(ValueError, match="no job handler"):
+        jobs.job_enqueue_deduped("no.such.job", [(later, "k:9")])

@@ -117,6 +117,25 @@ def job_enqueue(
     return Job.objects.create(**fields)
 
 
+def job_enqueue_deduped(name: str, runs: list[tuple[Any, str]]) -> None:
+    """Queue one job per (run_after, dedupe_key) unless a job with that key exists, in one
+    statement (``INSERT … ON CONFLICT DO NOTHING``). For hot paths that queue a few scheduled
+    jobs per batch (intake's escalation scans): ``job_enqueue``'s get-or-create costs a read, a
+    savepoint and a write per job."""
+    if name not in _HANDLERS:
+        raise ValueError(f"no job handler named {name!r}")
+    if not runs:
+        return
+    attempts = settings.SAUTI_JOB_MAX_ATTEMPTS
+    Job.objects.bulk_create(
+        [
+            Job(name=name, payload={}, run_after=run_after, dedupe_key=key, max_attempts=attempts)
+            for run_after, key in runs
+        ],
+        ignore_conflicts=True,
+    )
+
+
 def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 

@@ -27,7 +27,7 @@ from sauti.alerts.models import Alert, AlertTransition, Confidence, Priority, Ve
 from sauti.alerts.services import short_reference
 from sauti.alerts.taxonomy import THREAT_LABELS
 from sauti.alerts.workflow import OPEN_STATES, AlertState, TransitionError, alert_transition
-from sauti.core.jobs import job_enqueue
+from sauti.core.jobs import job_enqueue, job_enqueue_deduped
 from sauti.response import sla
 from sauti.response.models import LADDER, Feedback, Notification, Party, RoutingRule, Transmission
 
@@ -243,21 +243,25 @@ def on_alerts_created(alerts: list[Alert]) -> Callable[[], None]:
 
     def queue_scans() -> None:
         now = timezone.now()
-        for due_at in slots.values():
-            schedule_escalation(due_at, now)
+        job_enqueue_deduped(
+            "response.escalate", list({_scan(due_at, now) for due_at in slots.values()})
+        )
 
     return queue_scans
 
 
 def schedule_escalation(due_at: datetime, now: datetime) -> None:
     """Queue one escalation scan at the deadline (one job per minute, however many alerts)."""
+    job_enqueue_deduped("response.escalate", [_scan(due_at, now)])
+
+
+def _scan(due_at: datetime, now: datetime) -> tuple[datetime, str]:
+    """(run after, dedupe key) of the escalation scan for a deadline: the minute after it, or
+    at once (a key of its own) when that minute has passed."""
     slot = (due_at + timedelta(seconds=59)).replace(second=0, microsecond=0)
     if slot <= now:
-        job_enqueue("response.escalate", {}, dedupe_key=f"escalate:now:{now:%Y%m%d%H%M%S%f}")
-    else:
-        job_enqueue(
-            "response.escalate", {}, run_after=slot, dedupe_key=f"escalate:{slot:%Y%m%d%H%M}"
-        )
+        return now, f"escalate:now:{now:%Y%m%d%H%M%S%f}"
+    return slot, f"escalate:{slot:%Y%m%d%H%M}"
 
 
 def alert_transmit(
