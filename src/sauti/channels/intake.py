@@ -41,7 +41,7 @@ from sauti.alerts.services import (
     alerts_write,
     short_reference,
 )
-from sauti.channels import callbacks, conf, messages
+from sauti.channels import callbacks, conf, messages, outbound
 from sauti.channels.models import (
     CallbackTask,
     Channel,
@@ -124,19 +124,21 @@ def intake_claim(limit: int = BATCH) -> list[int]:
     )
 
 
-def intake_drain(limit: int = BATCH) -> int:
-    """Claim and process one batch; how many messages it held (0 when nothing was ready)."""
+def intake_drain(limit: int = BATCH, *, send_acks: bool = False) -> int:
+    """Claim and process one batch; how many messages it held (0 when nothing was ready).
+    ``send_acks``: start sending the acknowledgements as soon as the batch commits
+    (``outbound.outbound_start``), for a caller whose outbound pump records them (the worker)."""
     ids = intake_claim(limit)
     if ids:
-        process_ids(ids)
+        process_ids(ids, send_acks=send_acks)
     return len(ids)
 
 
-def process_ids(ids: list[int]) -> list[int]:
+def process_ids(ids: list[int], *, send_acks: bool = False) -> list[int]:
     """Process these stored messages (claimed by the caller); the ids that failed, left for a
     retry with back-off."""
     try:
-        _process(_load(ids))
+        _process(_load(ids), send_acks=send_acks)
         return []
     except Exception:
         if len(ids) == 1:
@@ -146,7 +148,7 @@ def process_ids(ids: list[int]) -> list[int]:
     failed = []
     for one in ids:
         try:
-            _process(_load([one]))
+            _process(_load([one]), send_acks=send_acks)
         except Exception:
             _failed(one)
             failed.append(one)
@@ -215,7 +217,7 @@ def _load(ids: list[int]) -> list[InboundMessage]:
     return messages
 
 
-def _process(batch: list[InboundMessage]) -> None:
+def _process(batch: list[InboundMessage], *, send_acks: bool = False) -> None:
     """Most messages are ordinary SMS that become new, acknowledged alerts ("common"): all their
     reads and CPU (reporters, places, numbers, hooks, row values, audit events, acknowledgements)
     happen before the write transaction, which then only inserts and links. The rest (missed
@@ -243,6 +245,7 @@ def _process(batch: list[InboundMessage]) -> None:
     for item in items:
         item.alert = _prepare(item, places)
     staged, acks = _stage(common)
+    started = _lease_to_self(acks) if send_acks else []
     with transaction.atomic():
         # Lock every row of the batch (PostgreSQL; SQLite's write lock is already held) and read
         # its state again: a processor whose lease ran out while it worked may have linked some.
@@ -264,6 +267,19 @@ def _process(batch: list[InboundMessage]) -> None:
                 _process_special(item)
             else:
                 _flush([item])
+    outbound.outbound_start([m for m in started if m.pk is not None])  # not written: no pk
+
+
+def _lease_to_self(acks: list[OutboundMessage]) -> list[OutboundMessage]:
+    """The acknowledgements this worker sends itself once they are committed, leased to it
+    before they are inserted (as many as the sending pool has room for; the pump claims the
+    rest). Nothing else can take them before the lease ends."""
+    queued = [m for m in acks if m.status == OutboundMessage.Status.QUEUED]
+    chosen = queued[: outbound.outbound_room()]
+    until = outbound.outbound_lease_end()
+    for message in chosen:
+        message.next_attempt_at = until
+    return chosen
 
 
 def _stage(common: list[_Item]) -> tuple[StagedAlerts, list[OutboundMessage]]:
