@@ -11,6 +11,11 @@ A missed call ("beep") or an empty SMS opens an alert in ``CALLBACK_PENDING`` wi
   task closes with that outcome and the alert goes ``UNREACHABLE``.
 - ``WRONG_NUMBER``: the task closes and the alert goes ``UNREACHABLE`` at once (calling again
   would only reach the same stranger).
+- The retry window (§4.1, "``UNREACHABLE`` keeps its retry schedule"): an alert that went
+  ``UNREACHABLE`` because nobody answered comes back to ``CALLBACK_PENDING`` with a new task
+  ``SAUTI_CALLBACK_RETRY_AFTER_HOURS`` later (a job queued in the same transaction), at most
+  ``SAUTI_CALLBACK_RETRY_ROUNDS`` times; unless it moved on meanwhile (a new beep reopened it,
+  someone recorded it). A new beep within ``REOPEN_WINDOW`` reopens it at once, as before.
 
 While attempts remain the task keeps outcome ``PENDING``: intake (a second beep joins the open
 task), the API and the list all read "open" that way. Each attempt's outcome and note are kept in
@@ -195,6 +200,8 @@ def callback_record(
                     f"(recorded by {user.username})"
                 )
                 alert = alert_transition(alert, S.UNREACHABLE, None, reason, now=when)
+                if exhausted:
+                    _schedule_retry(alert, when)
         # Else someone moved the alert on already (recorded it from the alert page): the task
         # still closes or counts, the alert is left where it is.
         audit.record(
@@ -253,6 +260,68 @@ def callback_reopen(reporter: Reporter, *, now: datetime | None = None) -> Alert
             return None
         alert = alert_transition(
             alert, S.CALLBACK_PENDING, None, "the reporter called again", now=when
+        )
+        CallbackTask.objects.create(
+            reporter=reporter,
+            alert=alert,
+            area=alert.admin_unit,
+            due_at=when + timedelta(minutes=conf.CALLBACK_MINUTES),
+            created_at=when,
+        )
+    return alert
+
+
+RETRY_JOB = "channels.callback_retry"
+
+
+def _rounds_failed(alert: Alert) -> int:
+    """Rounds of callbacks on this alert that ended with nobody answering."""
+    return CallbackTask.objects.filter(alert=alert, outcome__in=RETRY_OUTCOMES).count()
+
+
+def _schedule_retry(alert: Alert, unreachable_at: datetime) -> None:
+    """Queue the retry window's next round, if any is left (inside the caller's transaction).
+    The job carries when the alert went unreachable: a job finding it unreachable since another
+    time (reopened and unreachable again, with a job of its own) does nothing."""
+    from sauti.core.jobs import job_enqueue
+
+    rounds = _rounds_failed(alert)  # this round's task is closed already: it counts
+    if rounds > conf.CALLBACK_RETRY_ROUNDS:
+        return
+    job_enqueue(
+        RETRY_JOB,
+        {"alert": alert.pk, "since": unreachable_at.isoformat(), "round": rounds},
+        run_after=unreachable_at + timedelta(hours=conf.CALLBACK_RETRY_AFTER_HOURS),
+        dedupe_key=f"callback-retry:{alert.pk}:{rounds}",
+    )
+
+
+def callback_retry(alert_id: int, since: str, *, now: datetime | None = None) -> Alert | None:
+    """The retry window's job: the alert, unreachable since ``since``, goes back to
+    ``CALLBACK_PENDING`` with a new task due in ``SAUTI_CALLBACK_MINUTES`` (system step, §4.1).
+    None, and nothing written, when it is gone, moved on, or went unreachable again at another
+    time (that time's job decides), or when its reporter asked not to be contacted."""
+    when = now or timezone.now()
+    went = datetime.fromisoformat(since)
+    with transaction.atomic():
+        alert = (
+            Alert.objects.select_for_update(of=("self",))
+            .select_related("reporter")
+            .filter(pk=alert_id, state=S.UNREACHABLE)
+            .first()
+        )
+        if alert is None or alert.state_changed_at != went or alert.reporter is None:
+            return None
+        reporter = alert.reporter
+        if reporter.do_not_contact or reporter.status != Reporter.Status.ACTIVE:
+            return None
+        rounds = _rounds_failed(alert)
+        alert = alert_transition(
+            alert,
+            S.CALLBACK_PENDING,
+            None,
+            f"retry window: callback round {rounds + 1} after {rounds} unanswered",
+            now=when,
         )
         CallbackTask.objects.create(
             reporter=reporter,

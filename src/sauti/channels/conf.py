@@ -20,6 +20,11 @@ CALLBACK_RETRY_MINUTES = env.integer("SAUTI_CALLBACK_RETRY_MINUTES", 15, minimum
 # Failed callbacks (no answer, number off) after which the alert goes UNREACHABLE and the task
 # closes (domain.md §4.1: "3 over 30 min", with the 15-minute retry above).
 CALLBACK_MAX_ATTEMPTS = env.integer("SAUTI_CALLBACK_MAX_ATTEMPTS", 3, minimum=1)
+# The retry window (domain.md §4.1, "UNREACHABLE keeps its retry schedule"): hours after an alert
+# went UNREACHABLE because nobody answered, it comes back to CALLBACK_PENDING with a new callback
+# task, at most CALLBACK_RETRY_ROUNDS times (0: never; a wrong number is never retried).
+CALLBACK_RETRY_AFTER_HOURS = env.integer("SAUTI_CALLBACK_RETRY_AFTER_HOURS", 4, minimum=1)
+CALLBACK_RETRY_ROUNDS = env.integer("SAUTI_CALLBACK_RETRY_ROUNDS", 2, minimum=0)
 # Public base URL printed by `sauti channels add` (the gateway must reach it).
 PUBLIC_URL = env.string("SAUTI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # Answer the gateway as soon as the raw message is committed and let `sauti worker` make the alert

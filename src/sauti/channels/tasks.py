@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from sauti.channels import intake, outbound, retention, services
+from sauti.channels import callbacks, intake, outbound, retention, services
 from sauti.core.jobs import job, job_enqueue, job_pump
 
 RETENTION_HOUR = time(3, 0)  # local time: after the night's indicators (02:00), before the day
@@ -36,6 +36,13 @@ def drain_outbound(limit: int) -> int:
     """Queued SMS (acknowledgements, feedback, broadcasts) are sent, a batch at a time, on
     threads: the worker records them on a later turn and never waits for a gateway."""
     return outbound.outbound_pump(min(limit, outbound.BATCH))
+
+
+@job(callbacks.RETRY_JOB)
+def callback_retry(alert: int, since: str, round: int = 0) -> dict[str, Any]:
+    """The retry window after an UNREACHABLE callback round (``callbacks.callback_retry``)."""
+    reopened = callbacks.callback_retry(alert, since)
+    return {"reopened": reopened is not None, "round": round}
 
 
 @job("channels.send_outbound")
