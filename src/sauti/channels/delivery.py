@@ -127,3 +127,15 @@ def outbound_history(
         OutboundLine(m, m.related_alert if m.related_alert_id in visible else None)
         for m in messages
     ]
+
+
+def alert_outbound(alert: Alert, limit: int = 20) -> list[OutboundMessage]:
+    """The latest SMS sent to reporters about an alert the caller may already see
+    (``alerts.selectors.alert_get``): its acknowledgement and feedback, with what became of each,
+    so that closing the loop is seen to have reached the reporter, or not. Recipients by
+    pseudonym only. One query."""
+    return list(
+        OutboundMessage.objects.filter(related_alert=alert)
+        .select_related("to_reporter")
+        .order_by("-created_at", "-id")[:limit]
+    )

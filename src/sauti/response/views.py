@@ -20,6 +20,7 @@ from sauti.alerts import selectors as alert_selectors
 from sauti.alerts.models import Confidence, Priority, Verification
 from sauti.alerts.taxonomy import THREAT_CHOICES
 from sauti.alerts.workflow import AlertState, TransitionError, alert_transition, allowed_targets
+from sauti.channels import delivery
 from sauti.response import metrics, network, selectors, services
 from sauti.response.models import Feedback, Transmission
 
@@ -79,6 +80,7 @@ def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
         "incident_alerts": (
             list(alert.incident.alerts.exclude(pk=alert.pk)) if alert.incident else []
         ),
+        "outbound": delivery.alert_outbound(alert),
     }
     return render(request, "response/detail.html", context)
 
