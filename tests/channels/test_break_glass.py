@@ -452,3 +452,37 @@ def test_pages_in_french(alert, focal, requester, dpo):
     break_glass.reveal_decide(dpo, grant.pk, True)
     page = browse(requester, "fr").get(grant_url(grant)).content.decode()
     assert "Approuvée" in page and "Révéler" in page and "Demandes d&#x27;identité" in page
+
+
+def test_the_expiry_is_recorded_on_time_by_the_worker(alert, focal, requester, dpo):
+    """Nobody opens a page or tries a reveal: the job queued with the approval records the
+    expiry, and its audit event, once, at the grant's time."""
+    from unittest import mock
+
+    from sauti.core.jobs import run_pending
+    from sauti.core.models import Job
+
+    grant = break_glass.reveal_request(requester, focal.pk, "night patrol")
+    grant = break_glass.reveal_decide(dpo, grant.pk, True)
+    job = Job.objects.get(name=break_glass.EXPIRE_JOB)
+    assert job.run_after == grant.expires_at and job.payload == {"grant": grant.pk}
+    with mock.patch(
+        "django.utils.timezone.now", return_value=grant.expires_at - timedelta(minutes=1)
+    ):
+        run_pending()
+    assert RevealGrant.objects.get(pk=grant.pk).status == S.APPROVED
+    with mock.patch(
+        "django.utils.timezone.now", return_value=grant.expires_at + timedelta(seconds=1)
+    ):
+        run_pending()
+        run_pending()
+    assert RevealGrant.objects.get(pk=grant.pk).status == S.EXPIRED
+    assert AuditEvent.objects.filter(action="identity.break_glass_expire").count() == 1
+
+
+def test_a_refusal_schedules_nothing(alert, focal, requester, dpo):
+    from sauti.core.models import Job
+
+    grant = break_glass.reveal_request(requester, focal.pk, "night patrol")
+    break_glass.reveal_decide(dpo, grant.pk, False)
+    assert not Job.objects.filter(name=break_glass.EXPIRE_JOB).exists()

@@ -372,7 +372,25 @@ def reveal_decide(
         )
         if approve:
             _notify_clas(grant, "approval", dpo_user, request)
+            _schedule_expiry(grant)
     return grant
+
+
+EXPIRE_JOB = "channels.break_glass_expire"
+
+
+def _schedule_expiry(grant: RevealGrant) -> None:
+    """Queue the sweep for the moment this grant's time is over (in the approval's transaction),
+    so ``EXPIRED`` and its audit event are recorded then, even if nobody opens a page or tries
+    a reveal; the reveal checks the time itself either way."""
+    from sauti.core.jobs import job_enqueue
+
+    job_enqueue(
+        EXPIRE_JOB,
+        {"grant": grant.pk},
+        run_after=grant.expires_at,
+        dedupe_key=f"break-glass-expire:{grant.pk}",
+    )
 
 
 def _expire(grant: RevealGrant, when: datetime, request: HttpRequest | None) -> bool:

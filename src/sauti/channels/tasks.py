@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from sauti.channels import callbacks, intake, outbound, retention, services
+from sauti.channels import break_glass, callbacks, intake, outbound, retention, services
 from sauti.core.jobs import job, job_enqueue, job_pump
 
 RETENTION_HOUR = time(3, 0)  # local time: after the night's indicators (02:00), before the day
@@ -43,6 +43,12 @@ def callback_retry(alert: int, since: str, round: int = 0) -> dict[str, Any]:
     """The retry window after an UNREACHABLE callback round (``callbacks.callback_retry``)."""
     reopened = callbacks.callback_retry(alert, since)
     return {"reopened": reopened is not None, "round": round}
+
+
+@job(break_glass.EXPIRE_JOB)
+def break_glass_expire(grant: int) -> dict[str, Any]:
+    """At a grant's expiry time: every approved grant past its time is recorded ``EXPIRED``."""
+    return {"grant": grant, "expired": break_glass.reveal_expire_due()}
 
 
 @job("channels.send_outbound")
