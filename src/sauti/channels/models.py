@@ -360,3 +360,35 @@ class RevealGrant(models.Model):
 
     def __str__(self) -> str:
         return f"reveal grant #{self.pk} for reporter {self.reporter_id} ({self.status})"
+
+
+class LegalHold(models.Model):
+    """A legal hold on a reporter (DP-9: "unless a legal hold applies"): while it is in force
+    (not lifted), the retention rules erase neither the reporter's identity nor their raw
+    messages, and a withdrawal of consent is recorded but its erasure waits for the lift
+    (``channels.legal_hold``). Placed and lifted by the data protection focal point, each with a
+    reason, both audited."""
+
+    reporter = models.ForeignKey(Reporter, on_delete=models.PROTECT, related_name="legal_holds")
+    # Why (the case, the instruction received): required, at most 500 characters, never a name.
+    reason = models.CharField(max_length=500)
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    placed_at = models.DateTimeField(default=timezone.now)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lift_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-placed_at", "-id"]
+        indexes = [
+            # Retention reads the holds in force (lifted_at IS NULL) on every run.
+            models.Index(fields=["reporter", "lifted_at"], name="legalhold_reporter_lifted"),
+        ]
+
+    def __str__(self) -> str:
+        state = "lifted" if self.lifted_at else "in force"
+        return f"legal hold #{self.pk} on reporter {self.reporter_id} ({state})"

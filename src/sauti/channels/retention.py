@@ -143,8 +143,11 @@ def _erase_rows(
 
 
 def raw_due(cutoff_at: dt.datetime) -> tuple[QuerySet[InboundMessage], QuerySet[InboundMessage]]:
-    """Raw messages past retention and not erased yet: (of final alerts, never linked)."""
-    pending = InboundMessage.objects.exclude(_ERASED)
+    """Raw messages past retention and not erased yet: (of final alerts, never linked). Messages
+    of a reporter under a legal hold are kept (``legal_hold``)."""
+    from sauti.channels.legal_hold import held_reporter_ids
+
+    pending = InboundMessage.objects.exclude(_ERASED).exclude(reporter_id__in=held_reporter_ids())
     linked = pending.filter(
         alert__isnull=False,
         alert__state__in=FINAL_ALERT_STATES,
@@ -268,10 +271,14 @@ def reporter_identity_erase(reporter_ids: list[int], *, chunk: int = CHUNK) -> d
 
 
 def identity_due() -> QuerySet[Reporter]:
-    """EXITED reporters whose name or numbers are still stored."""
+    """EXITED reporters whose name or numbers are still stored, but for those under a legal
+    hold (``legal_hold``)."""
+    from sauti.channels.legal_hold import held_reporter_ids
+
     return (
         Reporter.objects.filter(status=Reporter.Status.EXITED)
         .filter(~Q(name_sealed="") | Q(phones__isnull=False))
+        .exclude(pk__in=held_reporter_ids())
         .distinct()
     )
 

@@ -318,9 +318,12 @@ def reporter_withdraw_consent(
     """The reporter withdrew consent (DP-8, DP-9): EXITED, never contacted again, and the
     identity erased at once (``retention.reporter_identity_erase``: name, numbers — a later SMS
     from the number makes a new public reporter — and the sender's number in their raw
-    messages). The pseudonym and alerts stay. A legal hold, which DP-9 lets stop the erasure,
-    has no field yet (docs/intake.md). The audit event carries the new status, so the retention
-    rule can date the exit, and counts; never the name or number. Returns the counts."""
+    messages). The pseudonym and alerts stay. Under a legal hold (``legal_hold``) the erasure
+    waits for the hold's lift, which does it then. The audit event carries the new status, so
+    the retention rule can date the exit, whether a hold kept the identity, and counts; never
+    the name or number. Returns the counts (none erased under a hold)."""
+    from sauti.channels.legal_hold import is_held
+
     if not reason.strip():
         raise ChannelError("a reason is required to record a withdrawal of consent")
     previous = reporter.status
@@ -328,19 +331,23 @@ def reporter_withdraw_consent(
         status=Reporter.Status.EXITED, do_not_contact=True
     )
     reporter.status, reporter.do_not_contact = Reporter.Status.EXITED, True
-    erased = retention.reporter_identity_erase([reporter.pk])
-    reporter.name_sealed = ""
+    held = is_held(reporter)
+    erased: dict[str, int] = {}
+    if not held:
+        erased = retention.reporter_identity_erase([reporter.pk])
+        reporter.name_sealed = ""
     audit.record(
         "reporter.withdraw_consent",
         actor=actor,
         obj=reporter,
         request=request,
-        summary=f"{reporter.pseudonym} withdrew consent; identity erased",
+        summary=f"{reporter.pseudonym} withdrew consent; "
+        + ("identity kept under a legal hold until it is lifted" if held else "identity erased"),
         details={
             "status": Reporter.Status.EXITED,
             "previous_status": previous,
             "reason": reason.strip()[:200],
-            **erased,
+            **({"held": True} if held else erased),
         },
     )
     return erased

@@ -208,5 +208,8 @@ def reporter_detail(request: HttpRequest, reporter_id: int) -> HttpResponse:
             "identity": identity,
             "can_reveal": can_reveal,
             "outbound": delivery.outbound_history(request.user, reporter),
+            "holds": list(
+                reporter.legal_holds.filter(lifted_at__isnull=True).select_related("placed_by")
+            ),
         },
     )

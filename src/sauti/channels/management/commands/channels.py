@@ -1,5 +1,8 @@
-"""`sauti channels add TYPE --name NAME --area PCODE [--secret-file F]`, `sauti channels list` and
-`sauti channels purge [--dry-run] [--today YYYY-MM-DD]` (DP-9 retention, ``channels.retention``)."""
+"""`sauti channels add TYPE --name NAME --area PCODE [--secret-file F]`, `sauti channels list`,
+`sauti channels purge [--dry-run] [--today YYYY-MM-DD]` (DP-9 retention, ``channels.retention``)
+and legal holds that stop it: `sauti channels hold --reporter PSEUDONYM --reason R --by USER`,
+`sauti channels unhold HOLD_ID --reason R --by USER`, `sauti channels holds`
+(``channels.legal_hold``)."""
 
 from __future__ import annotations
 
@@ -48,7 +51,22 @@ class Command(BaseCommand):
             "--today", default="", help="Apply the rule as on this day (YYYY-MM-DD; default today)."
         )
 
+        hold = sub.add_parser(
+            "hold", help="Place a legal hold on a reporter: retention erases nothing of theirs."
+        )
+        hold.add_argument("--reporter", required=True, help="The reporter's pseudonym")
+        hold.add_argument("--reason", required=True, help="Why (the case); never a name")
+        hold.add_argument("--by", required=True, help="Username of the data protection focal point")
+        unhold = sub.add_parser("unhold", help="Lift a legal hold (by its number).")
+        unhold.add_argument("hold_id", type=int)
+        unhold.add_argument("--reason", required=True)
+        unhold.add_argument("--by", required=True)
+        sub.add_parser("holds", help="List the legal holds in force.")
+
     def handle(self, *args: Any, **opts: Any) -> None:
+        if opts["action"] in ("hold", "unhold", "holds"):
+            self.holds(opts)
+            return
         if opts["action"] == "purge":
             self.purge(opts["today"], dry_run=opts["dry_run"])
             return
@@ -150,3 +168,50 @@ class Command(BaseCommand):
             return
         day = retention_schedule()
         self.stdout.write(f"daily run queued (channels.retention, next on {day})")
+
+    def holds(self, opts: dict[str, Any]) -> None:
+        """Place, lift or list legal holds; every refusal is a clear error and changes nothing."""
+        from sauti.accounts.access import AccessDenied
+        from sauti.accounts.models import User
+        from sauti.channels import legal_hold
+        from sauti.channels.models import LegalHold, Reporter
+
+        if opts["action"] == "holds":
+            in_force = LegalHold.objects.filter(lifted_at__isnull=True).select_related(
+                "reporter", "placed_by"
+            )
+            for hold in in_force.order_by("id"):
+                self.stdout.write(
+                    f"#{hold.pk} {hold.reporter.pseudonym} since {hold.placed_at:%Y-%m-%d} "
+                    f"by {hold.placed_by.username}: {hold.reason}"
+                )
+            if not in_force.exists():
+                self.stdout.write("no legal hold in force")
+            return
+        user = User.objects.filter(username=opts["by"], is_active=True).first()
+        if user is None:
+            raise CommandError(f"no active user {opts['by']!r}; nothing changed")
+        try:
+            if opts["action"] == "hold":
+                reporter = (
+                    Reporter.objects.select_related("area")
+                    .filter(pseudonym=opts["reporter"])
+                    .first()
+                )
+                if reporter is None:
+                    raise CommandError(f"no reporter {opts['reporter']!r}; nothing changed")
+                hold = legal_hold.hold_place(user, reporter, opts["reason"])
+                self.stdout.write(f"legal hold #{hold.pk} placed on {reporter.pseudonym}")
+                return
+            erased = legal_hold.hold_lift(user, opts["hold_id"], opts["reason"])
+        except LegalHold.DoesNotExist:
+            raise CommandError(f"no legal hold #{opts['hold_id']}; nothing changed") from None
+        except (AccessDenied, legal_hold.HoldError) as exc:
+            raise CommandError(f"{exc}; nothing changed") from None
+        self.stdout.write(f"legal hold #{opts['hold_id']} lifted")
+        if erased:
+            self.stdout.write(
+                "consent had been withdrawn during the hold: identity erased now "
+                f"({erased['phones']} phone numbers, the sender number of "
+                f"{erased['messages']} raw messages)"
+            )
