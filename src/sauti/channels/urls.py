@@ -1,11 +1,21 @@
 from django.urls import path
 
-from sauti.channels import break_glass_views, callback_views, views
+from sauti.channels import break_glass_views, callback_views, reporter_status_views, views
 
 app_name = "channels"
 urlpatterns = [
     path("reporters/", views.reporter_list, name="reporter_list"),
     path("reporters/<int:reporter_id>/", views.reporter_detail, name="reporter_detail"),
+    path(
+        "reporters/<int:reporter_id>/status/",
+        reporter_status_views.reporter_status_change,
+        name="reporter_status",
+    ),
+    path(
+        "reporters/<int:reporter_id>/withdraw/",
+        reporter_status_views.reporter_withdraw,
+        name="reporter_withdraw",
+    ),
     path("callbacks/", callback_views.callback_list, name="callback_list"),
     path("callbacks/<int:task_id>/", callback_views.callback_detail, name="callback_detail"),
     # Break-glass identity reveal (DP-6): request, the DPO's decision, the requester's reveal.

@@ -30,7 +30,7 @@ from sauti.accounts import access
 from sauti.accounts.models import User
 from sauti.channels import conf, delivery, selectors, services
 from sauti.channels.gateways import GatewayError, get_gateway, kept_headers
-from sauti.channels.models import Channel
+from sauti.channels.models import Channel, Reporter
 
 log = logging.getLogger(__name__)
 
@@ -178,38 +178,39 @@ def reporter_list(request: HttpRequest) -> HttpResponse:
     return render(request, "channels/reporter_list.html", {"page": page})
 
 
+def reporter_page(
+    request: HttpRequest, reporter: Reporter, *, status: int = 200, **extra: Any
+) -> HttpResponse:
+    """The reporter's page with everything it shows (also for the status and consent forms'
+    answers, which post elsewhere and come back here)."""
+    from sauti.channels import reporter_status
+
+    context = {
+        "reporter": reporter,
+        "can_reveal": access.has_perm(request.user, "identity.view"),
+        "outbound": delivery.outbound_history(request.user, reporter),
+        "holds": list(
+            reporter.legal_holds.filter(lifted_at__isnull=True).select_related("placed_by")
+        ),
+        "status_choices": reporter_status.allowed_statuses(request.user, reporter),
+        "may_withdraw": reporter_status.may_withdraw(request.user, reporter),
+        **extra,
+    }
+    return render(request, "channels/reporter_detail.html", context, status=status)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def reporter_detail(request: HttpRequest, reporter_id: int) -> HttpResponse:
     reporter = selectors.reporter_get(request.user, reporter_id)
     identity = None
-    can_reveal = access.has_perm(request.user, "identity.view")
     if request.method == "POST":
         reason = request.POST.get("reason", "").strip()
         if not reason:
-            return render(
-                request,
-                "channels/reporter_detail.html",
-                {
-                    "reporter": reporter,
-                    "can_reveal": can_reveal,
-                    "error": _("Give a reason to reveal the identity."),
-                },
-                status=400,
+            return reporter_page(
+                request, reporter, status=400, error=_("Give a reason to reveal the identity.")
             )
         target = selectors.reporter_get_for_identity(request.user, reporter_id)
         actor = cast(User, request.user)  # login_required: never anonymous here
         identity = services.reporter_identity(target, actor=actor, request=request, reason=reason)
-    return render(
-        request,
-        "channels/reporter_detail.html",
-        {
-            "reporter": reporter,
-            "identity": identity,
-            "can_reveal": can_reveal,
-            "outbound": delivery.outbound_history(request.user, reporter),
-            "holds": list(
-                reporter.legal_holds.filter(lifted_at__isnull=True).select_related("placed_by")
-            ),
-        },
-    )
+    return reporter_page(request, reporter, identity=identity)
