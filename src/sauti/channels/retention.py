@@ -13,8 +13,10 @@ so the job passes ``limit`` and queues its own continuation instead (``channels.
 
 What is kept: the message's metadata (channel, kind, gateway message id, times, state, flags,
 language, links to the alert and the reporter's pseudonym) and the reporter's pseudonym, kind,
-area, network, status and alerts — de-identified. The legal hold DP-9 mentions has no field yet
-(docs/intake.md, "Not done yet"): these functions do not know of one.
+area, network, status and alerts — de-identified. A third rule, ``alert_narrative_purge``, empties
+the sealed narrative (the text as told) of alerts a year after they reached a final state; their
+coding (type, place, time, counts, actors, summary) stays. Nothing of a reporter under a legal
+hold (``legal_hold``) is erased by any rule.
 """
 
 from __future__ import annotations
@@ -30,12 +32,14 @@ from django.utils import timezone
 
 from sauti.accounts import audit
 from sauti.accounts.models import AuditEvent, User
+from sauti.alerts.models import Alert
 from sauti.alerts.workflow import AlertState
 from sauti.channels.models import InboundMessage, Reporter, ReporterPhone
 
 # Proposals of domain.md §12, DP-9 (confirm with the mission records officer).
 RAW_KEEP_DAYS = 90  # raw messages: 90 days after the linked alert reached a final state
 IDENTITY_KEEP_DAYS = 365  # reporter identity: 12 months after the reporter became EXITED
+NARRATIVE_KEEP_DAYS = 365  # alert narratives: a year after the alert reached a final state
 CHUNK = 500  # rows per UPDATE (one short write transaction each)
 
 # States an alert does not leave in practice: MERGED and REJECTED are terminal in the workflow
@@ -64,9 +68,9 @@ _ERASED = Q(**RAW_ERASED)
 
 # Reporters have no status-change timestamp. The time a reporter became EXITED is the time of
 # the latest audit event about the reporter, among these actions, whose details carry a
-# "status": the consent withdrawal (``services.reporter_withdraw_consent``) writes one; a
-# status-change service is to write "reporter.status" the same way (none exists yet), and
-# "reporter.enrol" counts once its details carry the status given at enrolment. A reporter whose
+# "status": the consent withdrawal (``services.reporter_withdraw_consent``) and the status change
+# (``reporter_status.reporter_set_status``, "reporter.status") write one, and "reporter.enrol"
+# counts once its details carry the status given at enrolment. A reporter whose
 # latest such event is not "EXITED", or who has none (the status was changed outside the
 # application), is left alone and counted as ``undated``: an erasure cannot be undone, so it
 # waits for a person to record the exit.
@@ -333,6 +337,77 @@ def reporter_identity_purge(
             "phones": result.phones,
             "messages": result.messages,
             "undated": result.undated,
+            "cutoff": cutoff.isoformat(),
+            "keep_days": keep_days,
+            "more": result.more,
+        },
+    )
+    return result
+
+
+@dataclass
+class NarrativePurge:
+    """What ``alert_narrative_purge`` emptied (or would, on a dry run)."""
+
+    cutoff: dt.date
+    alerts: int = 0
+    more: bool = False
+
+
+def narrative_due(cutoff_at: dt.datetime) -> QuerySet[Alert]:
+    """Alerts final before the cutoff whose narrative is still stored, but for those of a
+    reporter under a legal hold."""
+    from sauti.channels.legal_hold import held_reporter_ids
+
+    return (
+        Alert.objects.filter(state__in=FINAL_ALERT_STATES, state_changed_at__lt=cutoff_at)
+        .exclude(narrative_sealed="")
+        .exclude(reporter_id__in=held_reporter_ids())
+    )
+
+
+def alert_narrative_purge(
+    *,
+    today: dt.date | None = None,
+    keep_days: int = NARRATIVE_KEEP_DAYS,
+    actor: User | None = None,
+    dry_run: bool = False,
+    chunk: int = CHUNK,
+    limit: int | None = None,
+    progress: Progress | None = None,
+) -> NarrativePurge:
+    """Empty the sealed narrative — the reporter's words, which may name people — of alerts that
+    reached a final state before ``today - keep_days`` (DP-9: "narratives ... stripped of
+    personal details at closure + 1 year"). What the alert is for trends stays: threat type,
+    place, times, counts, actors, the neutral summary, the workflow history. Nothing reads a
+    narrative once the alert is final, so no person has to review each one; a reviewer who wants
+    a narrative kept places a legal hold on its reporter first. Idempotent; ``limit`` as for the
+    other rules; a dry run counts and changes nothing."""
+    cutoff, cutoff_at = _cutoff(today, keep_days)
+    due = narrative_due(cutoff_at)
+    result = NarrativePurge(cutoff)
+    if dry_run:
+        result.alerts = due.count()
+        return result
+    total = due.count() if progress is not None else 0
+    result.alerts = _erase_rows(
+        "alert narratives",
+        due,
+        {"narrative_sealed": ""},
+        chunk=chunk,
+        limit=limit,
+        progress=progress,
+        total=total,
+    )
+    result.more = limit is not None and result.alerts >= limit
+    audit.record(
+        "retention.purge",
+        actor=actor,
+        object_type=Alert._meta.label_lower,
+        summary=f"narratives of {result.alerts} alerts emptied (final before {cutoff})",
+        details={
+            "rule": "DP-9 alert narratives",
+            "alerts": result.alerts,
             "cutoff": cutoff.isoformat(),
             "keep_days": keep_days,
             "more": result.more,

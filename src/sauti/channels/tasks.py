@@ -67,7 +67,7 @@ def retention_schedule(after: datetime | None = None) -> date:
 
 @job("channels.retention")
 def retention_run(today: str = "") -> dict[str, Any]:
-    """Erase raw messages and reporter identities past DP-9, one chunk of each per job.
+    """Erase raw messages, reporter identities and alert narratives past DP-9, one chunk of each per job.
 
     A job runs inside one transaction (``core.jobs.job_run``), which on SQLite holds the write
     lock from its start: a backlog (the first run on an old database) is therefore worked off one
@@ -76,7 +76,8 @@ def retention_run(today: str = "") -> dict[str, Any]:
     day = date.fromisoformat(today) if today else timezone.localdate()
     raw = retention.inbound_raw_purge(today=day, limit=retention.CHUNK)
     ids = retention.reporter_identity_purge(today=day, limit=retention.CHUNK)
-    if raw.more or ids.more:
+    texts = retention.alert_narrative_purge(today=day, limit=retention.CHUNK)
+    if raw.more or ids.more or texts.more:
         job_enqueue("channels.retention", {"today": day.isoformat()})
     retention_schedule()
     return {
@@ -87,5 +88,6 @@ def retention_run(today: str = "") -> dict[str, Any]:
         "phones": ids.phones,
         "sender_numbers": ids.messages,
         "undated": ids.undated,
-        "more": raw.more or ids.more,
+        "narratives": texts.alerts,
+        "more": raw.more or ids.more or texts.more,
     }

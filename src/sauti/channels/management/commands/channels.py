@@ -43,7 +43,7 @@ class Command(BaseCommand):
         sub.add_parser("list", help="List channels and their inbound URLs.")
         purge = sub.add_parser(
             "purge",
-            help="Erase raw messages and reporter identities kept past the retention rule (DP-9) "
+            help="Erase raw messages, reporter identities and alert narratives kept past DP-9 "
             "and queue the daily run.",
         )
         purge.add_argument("--dry-run", action="store_true", help="Count only; change nothing.")
@@ -127,7 +127,7 @@ class Command(BaseCommand):
             self.stdout.write(channel_credentials(channel)["secret"])
 
     def purge(self, today_text: str, *, dry_run: bool) -> None:
-        """Run both DP-9 rules now, chunk by chunk (each chunk its own short transaction), with
+        """Run the three DP-9 rules now, chunk by chunk (each chunk its own short transaction), with
         progress when there is more than one chunk; then queue the daily job."""
         from sauti.channels import retention
         from sauti.channels.tasks import retention_schedule
@@ -163,6 +163,11 @@ class Command(BaseCommand):
                 f"left alone: {ids.undated} exited reporters with no recorded exit date "
                 "(see docs/intake.md, Retention)"
             )
+        texts = retention.alert_narrative_purge(today=today, dry_run=dry_run, progress=progress)
+        self.stdout.write(
+            f"alert narratives {verb}: {texts.alerts} (alerts final before {texts.cutoff}; "
+            "type, place, time, counts and summary kept)"
+        )
         if dry_run:
             self.stdout.write("dry run: nothing changed")
             return
