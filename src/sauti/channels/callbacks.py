@@ -258,16 +258,22 @@ def callback_reopen(reporter: Reporter, *, now: datetime | None = None) -> Alert
         )
         if alert is None:
             return None
-        alert = alert_transition(
-            alert, S.CALLBACK_PENDING, None, "the reporter called again", now=when
-        )
-        CallbackTask.objects.create(
-            reporter=reporter,
-            alert=alert,
-            area=alert.admin_unit,
-            due_at=when + timedelta(minutes=conf.CALLBACK_MINUTES),
-            created_at=when,
-        )
+        alert = _back_to_callbacks(alert, reporter, "the reporter called again", when)
+    return alert
+
+
+def _back_to_callbacks(alert: Alert, reporter: Reporter, reason: str, when: datetime) -> Alert:
+    """``UNREACHABLE → CALLBACK_PENDING`` (the system's step) with a new task for the CLA, due in
+    ``SAUTI_CALLBACK_MINUTES``; the earlier task stays closed with its outcome. In the caller's
+    transaction, the alert locked."""
+    alert = alert_transition(alert, S.CALLBACK_PENDING, None, reason, now=when)
+    CallbackTask.objects.create(
+        reporter=reporter,
+        alert=alert,
+        area=alert.admin_unit,
+        due_at=when + timedelta(minutes=conf.CALLBACK_MINUTES),
+        created_at=when,
+    )
     return alert
 
 
@@ -316,18 +322,6 @@ def callback_retry(alert_id: int, since: str, *, now: datetime | None = None) ->
         if reporter.do_not_contact or reporter.status != Reporter.Status.ACTIVE:
             return None
         rounds = _rounds_failed(alert)
-        alert = alert_transition(
-            alert,
-            S.CALLBACK_PENDING,
-            None,
-            f"retry window: callback round {rounds + 1} after {rounds} unanswered",
-            now=when,
-        )
-        CallbackTask.objects.create(
-            reporter=reporter,
-            alert=alert,
-            area=alert.admin_unit,
-            due_at=when + timedelta(minutes=conf.CALLBACK_MINUTES),
-            created_at=when,
-        )
+        reason = f"retry window: callback round {rounds + 1} after {rounds} unanswered"
+        alert = _back_to_callbacks(alert, reporter, reason, when)
     return alert

@@ -90,15 +90,27 @@ def _read_body(request: HttpRequest) -> bytes | None:
     return body
 
 
-@csrf_exempt
-@require_http_methods(["POST"])
-def webhook(request: HttpRequest, channel_uuid: uuid.UUID) -> HttpResponse:
+def _hook(
+    request: HttpRequest, channel_uuid: uuid.UUID
+) -> tuple[bytes, Channel, dict[str, Any]] | HttpResponse:
+    """What every gateway call starts with: the body within the size limit (else 413) and the
+    active webhook channel with its credentials (else 404)."""
     body = _read_body(request)
     if body is None:
         return _error(413, "the request body is too large")
     channel, credentials = _channel(channel_uuid)
     if channel is None or channel.type not in services.WEBHOOK_TYPES:
         return _error(404, "unknown channel")
+    return body, channel, credentials
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def webhook(request: HttpRequest, channel_uuid: uuid.UUID) -> HttpResponse:
+    hook = _hook(request, channel_uuid)
+    if isinstance(hook, HttpResponse):
+        return hook
+    body, channel, credentials = hook
     try:
         gateway = get_gateway(channel.type)
         gateway.verify(request, body, credentials)
@@ -140,12 +152,10 @@ def webhook_status(
     """A gateway's delivery report on an SMS sent through this channel (``delivery``): 200 with
     the message's status whether or not the report moved it, 404 when no message of the channel
     has that id; nothing is stored from the request but the outcome."""
-    body = _read_body(request)
-    if body is None:
-        return _error(413, "the request body is too large")
-    channel, credentials = _channel(channel_uuid)
-    if channel is None or channel.type not in services.WEBHOOK_TYPES:
-        return _error(404, "unknown channel")
+    hook = _hook(request, channel_uuid)
+    if isinstance(hook, HttpResponse):
+        return hook
+    body, channel, credentials = hook
     try:
         gateway = get_gateway(channel.type)
         if request.method not in gateway.report_methods:
