@@ -486,3 +486,49 @@ def test_a_refusal_schedules_nothing(alert, focal, requester, dpo):
     grant = break_glass.reveal_request(requester, focal.pk, "night patrol")
     break_glass.reveal_decide(dpo, grant.pk, False)
     assert not Job.objects.filter(name=break_glass.EXPIRE_JOB).exists()
+
+
+def test_the_cla_line_is_emailed_at_the_request_and_the_approval(
+    alert, focal, requester, dpo, cla_bria, cla_ndele
+):
+    from django.core import mail
+
+    from sauti.core.jobs import run_pending
+    from sauti.core.models import Job
+
+    for user, address in ((cla_bria, "cla.bria@mission.example"), (cla_ndele, "n@x.example")):
+        user.email = address
+        user.save(update_fields=["email"])
+    ask(requester, focal, "tasking a patrol to the source")
+    grant = RevealGrant.objects.get()
+    break_glass.reveal_decide(dpo, grant.pk, True)
+    run_pending()
+    assert [m.to for m in mail.outbox] == [["cla.bria@mission.example"]] * 2  # not Ndélé's CLA
+    request_mail, approval_mail = mail.outbox
+    assert "requested" in request_mail.subject and "approved" in approval_mail.subject
+    for message in mail.outbox:
+        text = message.subject + message.body
+        assert focal.pseudonym in text and requester.username in text
+        assert NAME not in text and DIGITS not in text and "patrol" not in text  # no reason
+    assert Job.objects.filter(name=break_glass.NOTICE_JOB).count() == 2
+    run_pending()
+    assert len(mail.outbox) == 2  # sent once
+
+
+def test_no_email_without_an_address_or_for_a_cla_gone_since(alert, focal, requester, cla_bria):
+    from django.core import mail
+
+    from sauti.core.jobs import run_pending
+    from sauti.core.models import Job
+
+    ask(requester, focal)
+    assert not Job.objects.filter(name=break_glass.NOTICE_JOB).exists()  # no address
+    grant = RevealGrant.objects.get()
+    cla_bria.email = "cla.bria@mission.example"
+    cla_bria.save(update_fields=["email"])
+    assert break_glass.break_glass_email(grant.pk, cla_bria.pk, "request") is True
+    cla_bria.is_active = False
+    cla_bria.save(update_fields=["is_active"])
+    assert break_glass.break_glass_email(grant.pk, cla_bria.pk, "request") is False
+    run_pending()
+    assert len(mail.outbox) == 1

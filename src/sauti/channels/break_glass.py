@@ -52,7 +52,7 @@ from sauti.accounts import access, audit
 from sauti.accounts.models import User
 from sauti.accounts.roles import Role
 from sauti.alerts.selectors import alerts_visible_to
-from sauti.channels import services
+from sauti.channels import conf, services
 from sauti.channels.models import Reporter, RevealGrant
 
 Status = RevealGrant.Status
@@ -248,9 +248,21 @@ def _clean_text(text: str, limit: int, *, too_long: str, required: str = "") -> 
 def _notify_clas(
     grant: RevealGrant, step: str, actor: User, request: HttpRequest | None
 ) -> list[str]:
-    """Tell the reporter's CLA line (DP-6): an audit event naming them; the grant then shows on
-    the reporter's page and on their requests page."""
-    names = [u.username for u in reporter_clas(grant.reporter)]
+    """Tell the reporter's CLA line (DP-6): an audit event naming them, and an e-mail to each
+    who has an address (a job queued in this transaction, so it goes only if the step is
+    committed; ``break_glass_email``); the grant also shows on the reporter's page and on their
+    requests page."""
+    from sauti.core.jobs import job_enqueue
+
+    clas = reporter_clas(grant.reporter)
+    names = [u.username for u in clas]
+    for user in clas:
+        if user.email:
+            job_enqueue(
+                NOTICE_JOB,
+                {"grant": grant.pk, "user": user.pk, "step": step},
+                dedupe_key=f"break-glass-notice:{grant.pk}:{step}:{user.pk}",
+            )
     audit.record(
         A_NOTICE,
         actor=actor,
@@ -263,6 +275,36 @@ def _notify_clas(
         details={"grant": grant.pk, "step": step, "notified": names},
     )
     return names
+
+
+NOTICE_JOB = "channels.break_glass_notice"
+
+
+def break_glass_email(grant_id: int, user_id: int, step: str) -> bool:
+    """E-mail one CLA of the reporter's line that someone outside it asked for, or was granted,
+    the reporter's identity: the pseudonym, who asked, the step and where to look — never the
+    reason (free text), a name or a number. Whether a message was sent (not for a user gone
+    inactive or without an address since)."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    grant = RevealGrant.objects.select_related("reporter", "requested_by").get(pk=grant_id)
+    user = User.objects.filter(pk=user_id, is_active=True).exclude(email="").first()
+    if user is None:
+        return False
+    what = "approved" if step == "approval" else "requested"
+    send_mail(
+        f"[Sauti] Identity of {grant.reporter.pseudonym}: break-glass {what}",
+        (
+            f"{grant.requested_by.username} {what} the identity of reporter "
+            f"{grant.reporter.pseudonym} (break-glass request #{grant.pk}), outside the CLA "
+            "line. The data protection focal point decides; every opening is logged.\n\n"
+            f"See the reporter's page: {conf.PUBLIC_URL}/channels/reporters/{grant.reporter_id}/"
+        ),
+        getattr(settings, "DEFAULT_FROM_EMAIL", None),
+        [user.email],
+    )
+    return True
 
 
 def reveal_request(

@@ -51,6 +51,12 @@ def break_glass_expire(grant: int) -> dict[str, Any]:
     return {"grant": grant, "expired": break_glass.reveal_expire_due()}
 
 
+@job(break_glass.NOTICE_JOB)
+def break_glass_notice(grant: int, user: int, step: str) -> dict[str, Any]:
+    """E-mail one CLA of the reporter's line about a break-glass request or approval."""
+    return {"emailed": break_glass.break_glass_email(grant, user, step)}
+
+
 @job("channels.send_outbound")
 def send_outbound(outbound_id: int) -> dict[str, Any]:
     """Jobs queued per message by earlier versions; the pump above now sends from the table."""
