@@ -11,6 +11,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from sauti.accounts.access import AccessDenied
 from sauti.accounts.models import AuditEvent
@@ -207,7 +208,7 @@ def test_command_places_lists_and_lifts(network, dpo):
 def test_command_refusals_are_clear_and_change_nothing(network, dpo, cla_bria, args, message):
     reporter = _focal(network)
     before = _state()
-    with pytest.raises(CommandError, match=message):
+    with translation.override("en"), pytest.raises(CommandError, match=message):
         call_command("channels", *[a.replace("{reporter}", reporter.pseudonym) for a in args])
     assert _state() == before
 
@@ -227,3 +228,54 @@ def test_the_reporter_page_shows_a_hold_in_force(network, dpo, cla_bria):
     assert "Conservation légale" in french and "en vigueur depuis" in french
     hold_lift(dpo, hold.pk, "closed")
     assert 'id="legal-hold"' not in page.get(url).content.decode()
+
+
+# --- the page (the data protection focal point's) -------------------------------------------------
+
+
+def test_the_dpo_places_and_lifts_from_the_reporter_page(network, dpo):
+    from tests.conftest import client_for
+
+    reporter = _focal(network)
+    client = client_for(dpo)
+    page = client.get(f"/channels/reporters/{reporter.pk}/").content.decode()
+    assert 'id="hold-form"' in page
+    done = client.post(
+        f"/channels/reporters/{reporter.pk}/hold/",
+        {"hold_reason": "court order 2026/114"},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    hold = LegalHold.objects.get()
+    assert f"Legal hold #{hold.pk} placed" in done.content.decode()
+    assert f'data-hold="{hold.pk}"' in done.content.decode()
+    done = client.post(
+        f"/channels/holds/{hold.pk}/lift/",
+        {"lift_reason": "case closed"},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert f"Legal hold #{hold.pk} lifted" in done.content.decode()
+    hold.refresh_from_db()
+    assert hold.lifted_by == dpo and hold.lift_reason == "case closed"
+
+
+def test_page_refusals_change_nothing(network, dpo, cla_bria, units):
+    from tests.conftest import client_for
+
+    reporter = _focal(network)
+    cla = client_for(cla_bria)
+    assert 'id="hold-form"' not in cla.get(f"/channels/reporters/{reporter.pk}/").content.decode()
+    before = _state()
+    answer = cla.post(f"/channels/reporters/{reporter.pk}/hold/", {"hold_reason": "x"})
+    assert answer.status_code == 403 and 'id="hold-error"' in answer.content.decode()
+    answer = client_for(dpo).post(f"/channels/reporters/{reporter.pk}/hold/", {"hold_reason": " "})
+    assert answer.status_code == 400 and 'id="hold-error"' in answer.content.decode()
+    assert _state() == before
+    hold = hold_place(dpo, reporter, "inquiry")
+    before = _state()
+    assert cla.post(f"/channels/holds/{hold.pk}/lift/", {"lift_reason": "x"}).status_code == 403
+    far = client_for(make_user("dpo.ndele", "DPO_FOCAL", ["CF51"]))
+    assert far.post(f"/channels/holds/{hold.pk}/lift/", {"lift_reason": "x"}).status_code == 404
+    assert far.post("/channels/holds/999999/lift/", {"lift_reason": "x"}).status_code == 404
+    assert _state() == before

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sauti.accounts import access, audit
 from sauti.accounts.models import AuditEvent, User
@@ -59,19 +60,23 @@ def is_held(reporter: Reporter) -> bool:
 def _clean_reason(reason: str, what: str) -> str:
     text = (reason or "").strip()
     if not text:
-        raise HoldError(f"a reason is required to {what} a legal hold")
+        raise HoldError(
+            _("a reason is required to place a legal hold")
+            if what == "place"
+            else _("a reason is required to lift a legal hold")
+        )
     if len(text) > REASON_MAX:
-        raise HoldError(f"keep the reason under {REASON_MAX} characters")
+        raise HoldError(_("Keep the reason under %(n)s characters.") % {"n": REASON_MAX})
     if any(c < " " and c not in "\n\t" for c in text):
-        raise HoldError("the reason holds control characters")
+        raise HoldError(_("The reason holds control characters."))
     return text
 
 
 def _check(user: User, reporter: Reporter) -> None:
     if not may_hold(user):
-        raise access.AccessDenied("only the data protection focal point places or lifts holds")
+        raise access.AccessDenied(_("only the data protection focal point places or lifts holds"))
     if not access.in_scope(user, reporter.area.path):
-        raise access.AccessDenied("this reporter is outside your areas")
+        raise access.AccessDenied(_("this reporter is outside your areas"))
 
 
 def hold_place(
@@ -113,7 +118,7 @@ def hold_lift(
             lifted_at=timezone.now(), lifted_by=user, lift_reason=text
         )
         if lifted != 1:
-            raise HoldError(f"legal hold #{hold.pk} was lifted already")
+            raise HoldError(_("legal hold #%(n)s was lifted already") % {"n": hold.pk})
         audit.record(
             A_LIFT,
             actor=user,

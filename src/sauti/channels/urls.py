@@ -1,6 +1,12 @@
 from django.urls import path
 
-from sauti.channels import break_glass_views, callback_views, reporter_status_views, views
+from sauti.channels import (
+    break_glass_views,
+    callback_views,
+    legal_hold_views,
+    reporter_status_views,
+    views,
+)
 
 app_name = "channels"
 urlpatterns = [
@@ -11,6 +17,8 @@ urlpatterns = [
         reporter_status_views.reporter_status_change,
         name="reporter_status",
     ),
+    path("reporters/<int:reporter_id>/hold/", legal_hold_views.hold_place, name="hold_place"),
+    path("holds/<int:hold_id>/lift/", legal_hold_views.hold_lift, name="hold_lift"),
     path(
         "reporters/<int:reporter_id>/withdraw/",
         reporter_status_views.reporter_withdraw,

@@ -193,7 +193,7 @@ def reporter_page(
 ) -> HttpResponse:
     """The reporter's page with everything it shows (also for the status and consent forms'
     answers, which post elsewhere and come back here)."""
-    from sauti.channels import reporter_status
+    from sauti.channels import legal_hold, reporter_status
 
     context = {
         "reporter": reporter,
@@ -204,6 +204,7 @@ def reporter_page(
         ),
         "status_choices": reporter_status.allowed_statuses(request.user, reporter),
         "may_withdraw": reporter_status.may_withdraw(request.user, reporter),
+        "may_hold": legal_hold.may_hold(request.user),
         **extra,
     }
     return render(request, "channels/reporter_detail.html", context, status=status)
