@@ -26,10 +26,17 @@ class AccessDenied(PermissionDenied):
     """The user's role does not allow this action."""
 
 
-def has_perm(user: AnyUser | None, permission: str) -> bool:
+def role_of(user: AnyUser | None) -> str | None:
+    """The role of an active, signed-in user; None for anyone else (roles a service names
+    itself, outside the permission matrix, are checked against this)."""
     if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    return getattr(user, "role", None) in roles_with(permission)
+        return None
+    return getattr(user, "role", None)
+
+
+def has_perm(user: AnyUser | None, permission: str) -> bool:
+    role = role_of(user)
+    return role is not None and role in roles_with(permission)
 
 
 def require(user: AnyUser | None, permission: str) -> None:

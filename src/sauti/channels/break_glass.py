@@ -38,7 +38,6 @@ never the name or a number.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -54,6 +53,7 @@ from sauti.accounts.roles import Role
 from sauti.alerts.selectors import alerts_visible_to
 from sauti.channels import conf, services
 from sauti.channels.models import Reporter, RevealGrant
+from sauti.core.text import clean_text
 
 Status = RevealGrant.Status
 
@@ -87,9 +87,6 @@ A_REFUSE = "identity.break_glass_refuse"
 A_EXPIRE = "identity.break_glass_expire"
 A_NOTICE = "identity.break_glass_notice"
 
-# Control characters other than tab and line breaks (NUL breaks PostgreSQL text columns).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
 
 class GrantError(ValueError):
     """Bad input (no reason, too long, control characters, direct reveal available): 400."""
@@ -106,20 +103,14 @@ class GrantExpired(GrantConflict):
 # --- who -----------------------------------------------------------------------------------------
 
 
-def _role(user: access.AnyUser | None) -> str | None:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return None
-    return getattr(user, "role", None)
-
-
 def may_request(user: access.AnyUser | None) -> bool:
     """Whether the user's role may ask for a break-glass reveal (see the module docstring)."""
-    return _role(user) in REQUESTER_ROLES
+    return access.role_of(user) in REQUESTER_ROLES
 
 
 def may_decide(user: access.AnyUser | None) -> bool:
     """Whether the user's role decides break-glass requests (DPO_FOCAL, domain.md §2)."""
-    return _role(user) in DECIDER_ROLES
+    return access.role_of(user) in DECIDER_ROLES
 
 
 def may_use_page(user: access.AnyUser | None) -> bool:
@@ -176,7 +167,7 @@ def reporter_find(user: access.AnyUser | None, text: str) -> Reporter | None:
 def grants_visible_to(user: access.AnyUser | None) -> QuerySet[RevealGrant]:
     """Grants the user may read: their own requests, and grants on reporters of their areas for
     the DPO and the CLA line (identity.view) — who are told of every break-glass reveal."""
-    if _role(user) is None:
+    if access.role_of(user) is None:
         return RevealGrant.objects.none()
     q = Q(requested_by=user)
     if may_decide(user) or access.has_perm(user, "identity.view"):
@@ -233,16 +224,8 @@ def reporter_clas(reporter: Reporter) -> list[User]:
 
 
 def _clean_text(text: str, limit: int, *, too_long: str, required: str = "") -> str:
-    """The text stripped, or ``GrantError``: missing (when ``required`` says why it is needed),
-    over ``limit`` characters, or holding control characters."""
-    text = (text or "").strip()
-    if required and not text:
-        raise GrantError(required)
-    if len(text) > limit:
-        raise GrantError(too_long % {"n": limit})
-    if _CONTROL.search(text):
-        raise GrantError(_("The text contains characters that cannot be stored."))
-    return text
+    """The text stripped, or ``GrantError`` (``core.text.clean_text``)."""
+    return clean_text(text, limit, error=GrantError, too_long=too_long, required=required)
 
 
 def _notify_clas(

@@ -27,6 +27,7 @@ from sauti.accounts import access, audit
 from sauti.accounts.models import AuditEvent, User
 from sauti.accounts.roles import Role
 from sauti.channels.models import LegalHold, Reporter
+from sauti.core.text import clean_text
 
 REASON_MAX = 500
 A_PLACE = "retention.hold_place"
@@ -43,9 +44,7 @@ class HoldError(ValueError):
 
 def may_hold(user: access.AnyUser | None) -> bool:
     """Whether the user places and lifts holds (the data protection focal point)."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    return getattr(user, "role", None) in PLACER_ROLES
+    return access.role_of(user) in PLACER_ROLES
 
 
 def held_reporter_ids() -> QuerySet[LegalHold, int]:
@@ -58,18 +57,17 @@ def is_held(reporter: Reporter) -> bool:
 
 
 def _clean_reason(reason: str, what: str) -> str:
-    text = (reason or "").strip()
-    if not text:
-        raise HoldError(
+    return clean_text(
+        reason,
+        REASON_MAX,
+        error=HoldError,
+        too_long=_("Keep the reason under %(n)s characters."),
+        required=(
             _("a reason is required to place a legal hold")
             if what == "place"
             else _("a reason is required to lift a legal hold")
-        )
-    if len(text) > REASON_MAX:
-        raise HoldError(_("Keep the reason under %(n)s characters.") % {"n": REASON_MAX})
-    if any(c < " " and c not in "\n\t" for c in text):
-        raise HoldError(_("The reason holds control characters."))
-    return text
+        ),
+    )
 
 
 def _check(user: User, reporter: Reporter) -> None:
@@ -129,7 +127,6 @@ def hold_lift(
         )
         if not is_held(reporter) and _withdrew_while_held(reporter):
             erased = retention.reporter_identity_erase([reporter.pk])
-            Reporter.objects.filter(pk=reporter.pk).update(do_not_contact=True)
             audit.record(
                 A_ERASE_AFTER,
                 actor=user,

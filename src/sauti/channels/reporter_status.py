@@ -20,6 +20,7 @@ from sauti.accounts import access, audit
 from sauti.accounts.models import User
 from sauti.accounts.roles import Role
 from sauti.channels.models import Reporter
+from sauti.core.text import clean_text
 
 S = Reporter.Status
 REASON_MAX = 200
@@ -55,15 +56,9 @@ class StatusConflict(StatusError):
     """The change does not follow from the reporter's status now (a stale page): 409."""
 
 
-def _role(user: access.AnyUser | None) -> str | None:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return None
-    return getattr(user, "role", None)
-
-
 def allowed_statuses(user: access.AnyUser | None, reporter: Reporter) -> list[tuple[str, str]]:
     """The statuses this user may move this reporter to now, as (code, label)."""
-    role = _role(user)
+    role = access.role_of(user)
     return [
         (code, str(S(code).label))
         for code in TRANSITIONS.get(reporter.status, ())
@@ -72,18 +67,17 @@ def allowed_statuses(user: access.AnyUser | None, reporter: Reporter) -> list[tu
 
 
 def may_withdraw(user: access.AnyUser | None, reporter: Reporter) -> bool:
-    return _role(user) in WITHDRAW_ROLES and reporter.status != S.EXITED
+    return access.role_of(user) in WITHDRAW_ROLES and reporter.status != S.EXITED
 
 
 def clean_reason(reason: str) -> str:
-    text = (reason or "").strip()
-    if not text:
-        raise StatusError(_("Give a reason for the change."))
-    if len(text) > REASON_MAX:
-        raise StatusError(_("Keep the reason under %(n)s characters.") % {"n": REASON_MAX})
-    if any(c < " " for c in text):
-        raise StatusError(_("The reason holds control characters."))
-    return text
+    return clean_text(
+        reason,
+        REASON_MAX,
+        error=StatusError,
+        too_long=_("Keep the reason under %(n)s characters."),
+        required=_("Give a reason for the change."),
+    )
 
 
 def reporter_set_status(
@@ -101,7 +95,7 @@ def reporter_set_status(
     if status not in S.values:
         raise StatusError(_("Unknown status."))
     text = clean_reason(reason)
-    if _role(user) not in ACTORS[status]:
+    if access.role_of(user) not in ACTORS[status]:
         raise access.AccessDenied(_("Your role does not make this change."))
     with transaction.atomic():
         locked = Reporter.objects.select_for_update().get(pk=reporter.pk)
