@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -47,13 +48,15 @@ class TimePrecision(models.TextChoices):
 class Alert(models.Model):
     """One report of a threat or incident received from a community source through one channel."""
 
-    reference = models.CharField(max_length=40, unique=True)
+    # Unique by a constraint (Meta), not ``unique=True``: on PostgreSQL that adds a second,
+    # pattern-matching index no query uses, written for every alert.
+    reference = models.CharField(max_length=40)
     summary = models.CharField(_("summary"), max_length=500)
     # Every alert sits in an admin unit — the resolved place, or else the area of the channel or
     # base that received it — so that area scope always applies.
     admin_unit = models.ForeignKey(
-        "places.AdminUnit", on_delete=models.PROTECT, related_name="alerts"
-    )
+        "places.AdminUnit", on_delete=models.PROTECT, related_name="alerts", db_index=False
+    )  # indexed first in alert_unit_received
     threat_type = models.CharField(_("threat type"), max_length=40, default="OTHER")
     # The workflow of domain.md §4.1 (``alerts.workflow``); changed only by ``alert_transition``.
     state = models.CharField(
@@ -86,8 +89,13 @@ class Alert(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     # The real-world event this alert is about (several alerts, one incident; §3.3, §4.2).
     incident = models.ForeignKey(
-        "alerts.Incident", null=True, blank=True, on_delete=models.SET_NULL, related_name="alerts"
-    )
+        "alerts.Incident",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="alerts",
+        db_index=False,
+    )  # alert_incident: only alerts grouped into one
     # The next deadline (SLA) and the step it belongs to; the escalation job scans ``due_at``.
     due_at = models.DateTimeField(null=True, blank=True)
     due_step = models.CharField(max_length=20, blank=True)
@@ -95,14 +103,26 @@ class Alert(models.Model):
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )  # alert_created_by: only alerts a person logged
     # Source: a pseudonymous reporter (never a name or number) and the channel it came through.
     reporter = models.ForeignKey(
         "channels.Reporter", null=True, blank=True, on_delete=models.PROTECT, related_name="alerts"
     )
+    # Not indexed: alerts are read by channel only through joins from the alert (its type,
+    # network, base); deleting a channel (PROTECT, rare: they are deactivated) scans once.
     channel = models.ForeignKey(
-        "channels.Channel", null=True, blank=True, on_delete=models.PROTECT, related_name="alerts"
+        "channels.Channel",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="alerts",
+        db_index=False,
     )
     language = models.CharField(max_length=5, blank=True)
     # The text as told, sealed: it can name people (DP-2).
@@ -130,7 +150,17 @@ class Alert(models.Model):
             # Metrics read the current month of the whole mission live (response.metrics).
             models.Index(fields=["received_at"], name="alert_received"),
             models.Index(fields=["state", "priority", "received_at"], name="alert_board"),
+            # Partial: an SMS alert has neither, and an index entry is written per row and index.
+            models.Index(
+                fields=["incident"], name="alert_incident", condition=Q(incident__isnull=False)
+            ),
+            models.Index(
+                fields=["created_by"],
+                name="alert_created_by",
+                condition=Q(created_by__isnull=False),
+            ),
         ]
+        constraints = [models.UniqueConstraint(fields=["reference"], name="alert_reference")]
 
     def __str__(self) -> str:
         return self.reference
@@ -162,18 +192,28 @@ class Actor(models.Model):
 class AlertTransition(models.Model):
     """One step of an alert through the workflow: from, to, by whom, when and why (§4)."""
 
-    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="transitions")
+    alert = models.ForeignKey(
+        Alert, on_delete=models.CASCADE, related_name="transitions", db_index=False
+    )  # indexed first in alert_transition_at
     from_state = models.CharField(max_length=20, blank=True)
     to_state = models.CharField(max_length=20)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )  # alert_transition_by: the system's own steps (intake) have no person
     at = models.DateTimeField(default=timezone.now)
     reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["alert", "at"], name="alert_transition_at")]
+        indexes = [
+            models.Index(fields=["alert", "at"], name="alert_transition_at"),
+            models.Index(fields=["by"], name="alert_transition_by", condition=Q(by__isnull=False)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.from_state or '∅'} → {self.to_state}"

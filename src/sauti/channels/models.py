@@ -239,7 +239,12 @@ class OutboundMessage(models.Model):
         BROADCAST = "BROADCAST", _("Broadcast")
 
     to_reporter = models.ForeignKey(Reporter, on_delete=models.PROTECT, related_name="outbound")
-    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="outbound")
+    # Not indexed: nothing looks messages up by channel (delivery reports go by gateway id), and
+    # an index is written twice per acknowledgement (insert, then the sent or failed update).
+    # Deleting a channel (PROTECT) scans once; channels are deactivated, not deleted.
+    channel = models.ForeignKey(
+        Channel, on_delete=models.PROTECT, related_name="outbound", db_index=False
+    )
     purpose = models.CharField(max_length=24, choices=Purpose.choices)
     language = models.CharField(max_length=5, default="fr")
     body = models.CharField(max_length=480)
