@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import http.client
 import json
 import os
 import random
+import socket
 import subprocess
 import sys
 import time
@@ -77,6 +77,7 @@ def env_for(kind: str, data_dir: Path) -> dict[str, str]:
 def reset_postgres() -> None:
     import psycopg
 
+    close_polls()
     with psycopg.connect(f"{PG_ADMIN_URL}/postgres", autocommit=True) as conn:
         conn.execute("DROP DATABASE IF EXISTS sauti_bench_intake WITH (FORCE)")
         conn.execute("CREATE DATABASE sauti_bench_intake")
@@ -136,34 +137,81 @@ def start_server(
 
 
 class Sender:
-    """One keep-alive connection sending signed gateway requests (one per thread)."""
+    """One keep-alive connection sending signed gateway requests (one per thread).
+
+    A plain socket with the request written out by hand, not ``http.client``: the load generator
+    shares the machine with the server it measures, and ``http.client`` (its header parsing goes
+    through the e-mail package) cost ~0.25 ms of CPU per request, a share of a 2-core machine the
+    server then did not have (docs/performance.md). The bytes on the wire are the same: HTTP/1.1,
+    one request at a time, the answer read to its Content-Length.
+    """
 
     def __init__(self, port: int, channel: dict[str, str]) -> None:
         self.port = port
         self.path = f"/hooks/{channel['uuid']}/"
         self.secret = channel["secret"].encode()
-        self.conn: http.client.HTTPConnection | None = None
-
-    def _conn(self) -> http.client.HTTPConnection:
-        if self.conn is None:
-            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        return self.conn
+        self.sock: socket.socket | None = None
+        self.buffer = b""
 
     def body(self, msg_id: str, rng: random.Random) -> bytes:
         sender = f"+2367{rng.randrange(SENDERS):07d}"
         return json.dumps({"from": sender, "text": rng.choice(TEXTS), "id": msg_id}).encode()
 
+    def _socket(self) -> socket.socket:
+        if self.sock is None:
+            self.sock = socket.create_connection(("127.0.0.1", self.port), timeout=30)
+            self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            self.buffer = b""
+        return self.sock
+
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+        self.sock = None
+
     def post(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+        """(status, body) of one POST; OSError when the connection fails or the answer is cut."""
+        head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        request = (
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n{head}"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        ).encode() + body
         try:
-            conn = self._conn()
-            conn.request("POST", path, body=body, headers=headers)
-            response = conn.getresponse()
-            return response.status, response.read()
-        except (OSError, http.client.HTTPException):
-            if self.conn is not None:
-                self.conn.close()
-            self.conn = None
+            sock = self._socket()
+            sock.sendall(request)
+            return self._answer(sock)
+        except OSError:
+            self.close()
             raise
+
+    def _answer(self, sock: socket.socket) -> tuple[int, bytes]:
+        while b"\r\n\r\n" not in self.buffer:
+            self._read(sock)
+        head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        length, close = 0, False
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            name = name.strip().lower()
+            if name == "content-length":
+                length = int(value)
+            elif name == "connection" and value.strip().lower() == "close":
+                close = True
+            elif name == "transfer-encoding":
+                raise OSError("chunked answers are not read by this load generator")
+        while len(self.buffer) < length:
+            self._read(sock)
+        body, self.buffer = self.buffer[:length], self.buffer[length:]
+        if close:
+            self.close()
+        return status, body
+
+    def _read(self, sock: socket.socket) -> None:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise OSError("connection closed by the server")
+        self.buffer += chunk
 
     def intake(
         self, msg_id: str, rng: random.Random, body: bytes | None = None
@@ -196,17 +244,29 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+_POLL: dict[str, Any] = {}
+
+
 def count_pending(env: dict[str, str]) -> int:
     """Stored messages not made into alerts yet, read straight from the database (no Django
-    start-up): the raw table is intake's queue."""
+    start-up): the raw table is intake's queue. One connection kept per database: the bench
+    polls this every 50 ms while the worker drains, and a new PostgreSQL connection per poll
+    (a backend process started each time) took CPU from the worker it was waiting for."""
     sql = (
         "SELECT COUNT(*) FROM channels_inboundmessage WHERE processing_state IN ('STORED', 'ERROR')"
     )
     if env.get("DATABASE_URL"):
         import psycopg
 
-        with psycopg.connect(env["DATABASE_URL"]) as conn:
+        url = env["DATABASE_URL"]
+        conn = _POLL.get(url)
+        if conn is None or conn.closed:
+            conn = _POLL[url] = psycopg.connect(url, autocommit=True)
+        try:
             row = conn.execute(sql).fetchone()
+        except psycopg.OperationalError:
+            _POLL.pop(url, None)
+            raise
     else:
         import sqlite3
 
@@ -216,3 +276,10 @@ def count_pending(env: dict[str, str]) -> int:
         finally:
             conn.close()
     return int(row[0]) if row else 0
+
+
+def close_polls() -> None:
+    """Close the kept polling connections (before the bench database is dropped)."""
+    for conn in _POLL.values():
+        conn.close()
+    _POLL.clear()

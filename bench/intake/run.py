@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -38,6 +39,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import PY, Sender, count_pending, django_eval, percentile, prepare, start_server
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def closed_loop(
@@ -145,6 +148,48 @@ print(json.dumps(InboundMessage.objects.filter(external_id__startswith=%r, alert
 """
 
 
+def _proc_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used, from /proc (0 where there is none)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def _box_busy() -> float:
+    """CPU seconds the whole machine has been busy (all but idle and I/O wait), from /proc/stat."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except OSError:
+        return 0.0
+    return (sum(fields[:8]) - fields[3] - fields[4]) / CLOCK_TICKS
+
+
+def cpu_snapshot(
+    server: subprocess.Popen[bytes], workers: list[subprocess.Popen[bytes]]
+) -> dict[str, float]:
+    times = os.times()
+    return {
+        "server": _proc_cpu(server.pid),
+        "workers": sum(_proc_cpu(w.pid) for w in workers),
+        "client": times.user + times.system,
+        "box": _box_busy(),
+    }
+
+
+def cpu_per_item(
+    before: dict[str, float], after: dict[str, float], items: int, seconds: float
+) -> dict[str, float]:
+    """Milliseconds of CPU per request (baseline) or alert, by process; "rest" is the machine's
+    other busy time: the database server on PostgreSQL, plus whatever else ran (noise)."""
+    used = {k: after[k] - before[k] for k in before}
+    per = {k: 1000 * v / max(items, 1) for k, v in used.items()}
+    per["rest"] = per["box"] - per["server"] - per["workers"] - per["client"]
+    per["busy"] = used["box"] / (seconds * (os.cpu_count() or 1))
+    return per
+
+
 def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
     for proc in procs:
         proc.terminate()
@@ -187,15 +232,20 @@ def phase(
         closed_loop(port, channel, kind, 1.0, 2, f"{tag}w-")  # warm-up (imports, caches)
         _drain(env)
         began = time.monotonic()
+        cpu_before = cpu_snapshot(server, workers)
         closed = closed_loop(port, channel, kind, args.seconds, args.concurrency, f"{tag}c-")
         result: dict[str, Any] = {"closed": closed}
         if mode != "baseline":
             _drain(env)
             done = time.monotonic() - began
+            cpu_after = cpu_snapshot(server, workers)
             made = django_eval(env, LINKED % f"{tag}c-")
             result["alerts"] = made
             result["alerts_per_second"] = made / done
             result["drain_seconds"] = done - args.seconds
+        else:
+            done, cpu_after, made = time.monotonic() - began, cpu_snapshot(server, workers), 0
+        result["cpu"] = cpu_per_item(cpu_before, cpu_after, made or closed["ok"], done)
         result["open"] = open_loop(port, channel, kind, args.seconds, args.rate, f"{tag}o-")
         if mode != "baseline":
             _drain(env)
@@ -294,6 +344,22 @@ def main() -> int:
             print(
                 f"| {kind} | {label} | {req:.0f} | {alerts} | {ratio} | {p50:.1f} / {p99:.1f} | "
                 f"{lag} | {errors} |"
+            )
+    print(
+        "\nCPU per request (baseline) or per alert, ms (medians): server / worker(s) / load "
+        "generator / rest (the database server on PostgreSQL, plus other noise); machine busy"
+    )
+    print("| Database | Mode | Server | Worker(s) | Load generator | Rest | Total | Busy |")
+    print("|---|---|---|---|---|---|---|---|")
+    for kind, res in results.items():
+        for mode in ("baseline", *args.modes):
+            cpus = [r[mode]["cpu"] for r in res["rounds"]]
+            cells = [_med([c[k] for c in cpus]) for k in ("server", "workers", "client", "rest")]
+            print(
+                f"| {kind} | {mode} | "
+                + " | ".join(f"{v:.2f}" for v in cells)
+                + f" | {_med([c['box'] for c in cpus]):.2f} | "
+                f"{_med([c['busy'] for c in cpus]):.0%} |"
             )
     return 0
 
