@@ -119,3 +119,25 @@ def test_only_queued_acknowledgements_are_started(client, generic_channel, gatew
     assert outbound_settle() == 0
     assert OutboundMessage.objects.filter(status="SUPPRESSED").count() == 1
     assert len(gateway) == 2
+
+
+def test_a_failure_starting_the_sends_is_not_the_batchs(client, generic_channel, gateway, caplog):
+    """The batch is committed before its acknowledgements start: if starting them fails, the
+    messages stay linked (not retried one by one, not marked failed) and the pump sends the
+    acknowledgements when the worker's lease on them ends."""
+    from sauti.channels.models import InboundMessage
+
+    _store(client, generic_channel, 3)
+    with mock.patch.object(outbound, "outbound_start", side_effect=RuntimeError("+23675100000")):
+        assert tasks.drain_intake(50) == 3
+    states = set(InboundMessage.objects.values_list("processing_state", "attempts", "error"))
+    assert states == {("LINKED", 0, "")}
+    assert "acknowledgements failed" in caplog.text
+    assert "one by one" not in caplog.text, "a committed batch was processed again"
+    assert "+23675100000" not in caplog.text, "the exception's text may hold a number"
+    assert OutboundMessage.objects.filter(purpose="ACK", status="QUEUED").count() == 3
+    later = timezone.now() + timedelta(seconds=outbound.LEASE_SECONDS + 1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        run_pending()
+    assert len(gateway) == 3
+    assert OutboundMessage.objects.filter(purpose="ACK", status="SENT").count() == 3

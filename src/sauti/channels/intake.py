@@ -271,7 +271,23 @@ def _process(batch: list[InboundMessage], *, send_acks: bool = False) -> None:
                 _process_special(item)
             else:
                 _flush([item])
-    outbound.outbound_start([m for m in started if m.pk is not None])  # not written: no pk
+    _start_sends([m for m in started if m.pk is not None])  # not written: no pk
+
+
+def _start_sends(acks: list[OutboundMessage]) -> None:
+    """Start the committed batch's acknowledgements. A failure here (a channel's credentials
+    that no longer open, a sending pool that will not start) is not the batch's: its alerts are
+    committed, and retrying its messages would report them as failed. The acknowledgements stay
+    QUEUED, leased to this worker; the outbound pump takes them when the lease ends."""
+    try:
+        outbound.outbound_start(acks)
+    except Exception:
+        log.error(
+            "starting %s acknowledgements failed; the outbound pump sends them after their "
+            "lease:\n%s",
+            len(acks),
+            error_summary(),
+        )
 
 
 def _lease_to_self(acks: list[OutboundMessage]) -> list[OutboundMessage]:
