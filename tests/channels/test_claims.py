@@ -54,3 +54,14 @@ def test_a_claim_takes_the_oldest_free_rows_once(client, generic_channel):
     assert first == ids[:4]
     assert outbound_claim(4) == ids[4:]
     assert outbound_claim(4) == []
+
+
+def test_a_claim_takes_the_databases_batch(client, generic_channel):
+    """PostgreSQL shares a batch's fixed cost among 150 messages; SQLite takes 50, so the
+    worker holds the one write lock for a short while (docs/performance.md)."""
+    from sauti.channels import intake
+
+    expected = 150 if connection.vendor == "postgresql" else 50
+    assert intake.batch_size() == expected
+    _store(client, generic_channel, 60)
+    assert len(intake.intake_claim()) == min(60, expected)

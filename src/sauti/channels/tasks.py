@@ -28,7 +28,7 @@ def process_inbound(inbound_id: int) -> dict[str, Any]:
 def drain_intake(limit: int) -> int:
     """Stored raw messages become alerts, a batch at a time (``channels.intake``); their
     acknowledgements start on the sending pool at once, recorded by the pump below."""
-    return intake.intake_drain(min(limit, intake.BATCH), send_acks=True)
+    return intake.intake_drain(min(limit, intake.batch_size()), send_acks=True)
 
 
 @job_pump("channels.outbound", settle=outbound.outbound_settle)
