@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 
-from sauti.channels.models import Channel, OutboundMessage
+from sauti.channels.models import Channel, InboundMessage, OutboundMessage
 from sauti.channels.outbound import outbound_claim
 
+from .conftest import post_generic
 from .test_ack_direct_send import _store
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +66,66 @@ def test_a_claim_takes_the_databases_batch(client, generic_channel):
     assert intake.batch_size() == expected
     _store(client, generic_channel, 60)
     assert len(intake.intake_claim()) == min(60, expected)
+
+
+def test_a_full_intake_batch_tells_the_worker_more_is_waiting(client, generic_channel, monkeypatch):
+    """The worker lingers after a partial batch (``sauti worker --linger``) and goes on at once
+    after a full one: the intake pump's turn says which, from its own batch size."""
+    from sauti.channels import intake
+    from sauti.core import jobs
+
+    monkeypatch.setattr(intake, "batch_size", lambda: 4)
+    _store(client, generic_channel, 6)
+    turn = jobs.pumps_turn()
+    assert (turn.handled, turn.backlog) == (4, True)
+    turn = jobs.pumps_turn()
+    assert turn.backlog is False and turn.handled >= 2  # the last two (and sends recorded)
+    assert InboundMessage.objects.filter(processing_state="LINKED").count() == 6
+    jobs.pumps_settle()  # the acknowledgements' sends, started on the pool, are recorded
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_sqlite_claims_read_the_queue_index_not_the_table(client, generic_channel):
+    """SQLite uses a partial index only when the query's own text implies the index's
+    condition; with the ready states bound as parameters every claim scanned every message
+    ever stored. Both queues' claims, with rows ready or none, go through their index."""
+    from sauti.channels.intake import intake_claim
+
+    _queued(client, generic_channel, 3)  # processed messages, queued acknowledgements
+    for i in range(2):  # and two to process
+        post_generic(
+            client,
+            generic_channel,
+            {"from": "+23675200001", "text": "Tirs", "id": f"n{i}"},
+            process=False,
+        )
+    for claim, index in (
+        (intake_claim, "inbound_to_process"),
+        (outbound_claim, "outbound_to_send"),
+    ):
+        for ready in (True, False):
+            statements: list[tuple[str, Any]] = []
+
+            def keep(
+                execute: Any,
+                sql: str,
+                params: Any,
+                many: bool,
+                context: Any,
+                into: Any = statements,
+            ) -> Any:
+                into.append((sql, params))
+                return execute(sql, params, many, context)
+
+            with connection.execute_wrapper(keep):
+                taken = claim()
+            assert bool(taken) is ready
+            assert statements
+            for sql, params in statements:
+                with connection.cursor() as cursor:
+                    cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+                    plan = [str(row[-1]) for row in cursor.fetchall()]
+                reads = [step for step in plan if step.startswith(("SCAN", "SEARCH"))]
+                assert reads, plan
+                for step in reads:
+                    assert index in step or "PRIMARY KEY" in step or "rowid" in step, plan

@@ -120,3 +120,51 @@ def test_deduped_enqueue_is_one_statement_and_never_touches_an_existing_job(
     assert Job.objects.count() == 3
     with pytest.raises(ValueError, match="no job handler"):
         jobs.job_enqueue_deduped("no.such.job", [(later, "k:9")])
+
+
+class _Stop(Exception):
+    pass
+
+
+def test_worker_lingers_after_a_partial_batch_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A steady stream is taken in fuller batches: after a turn that took some items but not a
+    full batch the worker waits ``--linger``; after a full batch it goes on at once; with
+    nothing to do it waits ``--poll``."""
+    from sauti.core.management.commands import worker
+
+    handed = iter([3, 5, 0])  # partial, full (the batch is 5), nothing
+    sleeps: list[float] = []
+
+    def pump(limit: int) -> int:
+        assert limit == 5  # the pump's own batch, not the worker's default limit
+        return next(handed)
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        if len(sleeps) == 2:
+            raise _Stop
+
+    monkeypatch.setattr(jobs, "_PUMPS", {"test.stream": pump})
+    monkeypatch.setattr(jobs, "_BATCH", {"test.stream": lambda: 5})
+    monkeypatch.setattr(jobs, "_SETTLE", {})
+    monkeypatch.setattr(worker.time, "sleep", sleep)
+    # A long-running worker drops stale connections each turn; the test's own must stay.
+    monkeypatch.setattr(worker, "close_old_connections", lambda: None)
+    with pytest.raises(_Stop):
+        call_command("worker", "--poll", "0.7", "--linger", "0.03")
+    assert sleeps == [0.03, 0.7]  # after the partial turn, none after the full one, then idle
+
+
+def test_pumps_turn_reports_backlog_and_survives_a_failing_pump(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(limit: int) -> int:
+        raise RuntimeError("queue table missing")
+
+    monkeypatch.setattr(jobs, "_PUMPS", {"a": broken, "b": lambda limit: limit, "c": lambda _: 1})
+    monkeypatch.setattr(jobs, "_BATCH", {"b": lambda: 7})
+    turn = jobs.pumps_turn(limit=200)
+    assert turn == jobs.Turn(handled=8, backlog=True)  # b filled its batch of 7
+    monkeypatch.setattr(jobs, "_PUMPS", {"c": lambda _: 1})
+    assert jobs.pumps_turn(limit=200) == jobs.Turn(handled=1, backlog=False)
+    assert jobs.pumps_run() == 1

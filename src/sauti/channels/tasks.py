@@ -24,7 +24,7 @@ def process_inbound(inbound_id: int) -> dict[str, Any]:
     return {"state": message.processing_state, "alert": message.alert_id}
 
 
-@job_pump("channels.intake")
+@job_pump("channels.intake", batch=lambda: intake.batch_size())
 def drain_intake(limit: int) -> int:
     """Stored raw messages become alerts, a batch at a time (``channels.intake``); their
     acknowledgements start on the sending pool at once, recorded by the pump below."""

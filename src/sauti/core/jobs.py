@@ -14,6 +14,7 @@ import socket
 import sys
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -48,17 +49,25 @@ def handlers() -> dict[str, Handler]:
 
 Pump = Callable[[int], int]
 Settle = Callable[[], int]
+BatchSize = Callable[[], int]
 _PUMPS: dict[str, Pump] = {}
 _SETTLE: dict[str, Settle] = {}
+_BATCH: dict[str, BatchSize] = {}
 
 
-def job_pump(name: str, *, settle: Settle | None = None) -> Callable[[Pump], Pump]:
+def job_pump(
+    name: str, *, settle: Settle | None = None, batch: BatchSize | None = None
+) -> Callable[[Pump], Pump]:
     """Register a source of work that keeps its own queue (intake's raw-message table): the
     worker calls ``pump(limit)`` on every turn; it returns how many items it handled.
 
     ``settle``: for a pump that leaves work under way between turns (SMS being sent on threads):
     waits for it and records it; the worker calls it before it stops, and ``run_pending`` before
-    it reports the queue empty."""
+    it reports the queue empty.
+
+    ``batch``: the most the pump takes in one turn (its ``limit`` is never more). A turn that
+    fills it tells the worker more is waiting (``Turn.backlog``); one that does not lets the
+    worker wait a little for more (``sauti worker --linger``)."""
 
     def register(func: Pump) -> Pump:
         if name in _PUMPS and _PUMPS[name] is not func:
@@ -66,6 +75,8 @@ def job_pump(name: str, *, settle: Settle | None = None) -> Callable[[Pump], Pum
         _PUMPS[name] = func
         if settle is not None:
             _SETTLE[name] = settle
+        if batch is not None:
+            _BATCH[name] = batch
         return func
 
     return register
@@ -82,16 +93,34 @@ def pumps_settle() -> int:
     return handled
 
 
-def pumps_run(limit: int = 200) -> int:
-    """One turn of every pump; items handled in all. A pump that raises is logged (type and
-    frames only) and the others still run."""
-    handled = 0
+@dataclass(frozen=True)
+class Turn:
+    """What one turn of the pumps did: items handled in all, and whether a pump took all it
+    could (its batch, else the turn's limit): then more is probably waiting."""
+
+    handled: int
+    backlog: bool
+
+
+def pumps_turn(limit: int = 200) -> Turn:
+    """One turn of every pump. A pump that raises is logged (type and frames only) and the
+    others still run."""
+    handled, backlog = 0, False
     for name, pump in _PUMPS.items():
+        size = min(limit, _BATCH[name]()) if name in _BATCH else limit
         try:
-            handled += pump(limit)
+            done = pump(size)
         except Exception:
             log.error("job pump %s failed:\n%s", name, error_summary())
-    return handled
+            continue
+        handled += done
+        backlog = backlog or done >= size
+    return Turn(handled, backlog)
+
+
+def pumps_run(limit: int = 200) -> int:
+    """One turn of every pump; items handled in all."""
+    return pumps_turn(limit).handled
 
 
 def job_enqueue(
