@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import random
+import shlex
 import statistics
 import subprocess
 import sys
@@ -220,7 +221,7 @@ def phase(
     server = start_server(env, port)
     workers = [
         subprocess.Popen(
-            [PY, "-m", "sauti", "worker"],
+            [PY, "-m", "sauti", "worker", *shlex.split(args.worker_args)],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -293,6 +294,9 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=1, help="worker processes (batched mode)")
+    parser.add_argument(
+        "--worker-args", default="", help='extra options of `sauti worker`, e.g. "--linger 0"'
+    )
     parser.add_argument(
         "--modes",
         default="batched,inline",
