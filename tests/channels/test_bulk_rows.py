@@ -121,3 +121,29 @@ def test_an_unsaved_related_object_is_refused(units: Any) -> None:
     with pytest.raises(ValueError, match="unsaved related object 'alert'"):
         bulk.insert_many([row])
     assert not AlertTransition.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_execute_many_is_one_transaction_outside_a_callers(generic_channel):
+    """Outside a transaction each row's statement would commit alone (on SQLite, a write lock
+    and a WAL append per row): ``execute_many`` runs its rows in one, so they all apply or,
+    when one fails, none does."""
+    from django.db import IntegrityError, connection, transaction
+
+    jobs = [Job.objects.create(name="test.record", payload={"n": n}) for n in range(3)]
+    table = connection.ops.quote_name(Job._meta.db_table)
+    sql = f"UPDATE {table} SET attempts = %s, name = %s WHERE id = %s"  # noqa: S608
+    rows = [[7, "test.record", j.pk] for j in jobs]
+    rows[-1][1] = None  # NOT NULL: the last row fails
+    # Django's error, or on PostgreSQL the driver's own (the rows go through a psycopg cursor).
+    with pytest.raises((IntegrityError, connection.Database.IntegrityError)):
+        bulk.execute_many(sql, rows)
+    assert not connection.in_atomic_block
+    assert sorted(Job.objects.values_list("attempts", flat=True)) == [0, 0, 0]
+    rows[-1][1] = "test.record"
+    bulk.execute_many(sql, rows)
+    assert sorted(Job.objects.values_list("attempts", flat=True)) == [7, 7, 7]
+    with transaction.atomic():  # inside a caller's: its transaction, no savepoint of its own
+        bulk.execute_many(sql, [[9, "test.record", jobs[0].pk]])
+        assert connection.savepoint_ids == []
+    assert Job.objects.get(pk=jobs[0].pk).attempts == 9

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import (
     AutoField,
     BigAutoField,
@@ -54,6 +54,14 @@ def execute_many(sql: str, rows: Sequence[Sequence[Any]], *, returning: bool = F
     """
     if not rows:
         return []
+    # One transaction for all the rows (none of its own inside a caller's): in autocommit each
+    # row's statement would commit alone — on SQLite a write lock taken and a WAL append per row
+    # (the outcomes of 50 sends: 1.97 against 1.00 ms in-process), on PostgreSQL a commit per row.
+    with transaction.atomic(savepoint=False):
+        return _execute_many(sql, rows, returning=returning)
+
+
+def _execute_many(sql: str, rows: Sequence[Sequence[Any]], *, returning: bool) -> list[Any]:
     if connection.vendor == "postgresql":
         import psycopg
 
