@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from sauti.core import jobs
@@ -168,3 +168,12 @@ def test_pumps_turn_reports_backlog_and_survives_a_failing_pump(
     monkeypatch.setattr(jobs, "_PUMPS", {"c": lambda _: 1})
     assert jobs.pumps_turn(limit=200) == jobs.Turn(handled=1, backlog=False)
     assert jobs.pumps_run() == 1
+
+
+@pytest.mark.parametrize("option", ["--poll", "--linger"])
+@pytest.mark.parametrize("value", ["-1", "61", "nan"])
+def test_worker_refuses_a_wait_out_of_range(option: str, value: str) -> None:
+    jobs.job_enqueue("test.record", {"value": 5})
+    with pytest.raises(CommandError, match=f"{option} must be between 0 and 60 seconds"):
+        call_command("worker", "--once", option, value)
+    assert CALLS == []  # nothing ran

@@ -11,13 +11,14 @@ from django.db import close_old_connections
 
 from sauti.core import jobs
 
-# Each intake batch has a fixed cost (its claim, a dozen reads, two short transactions: about
-# 6 ms of CPU on the 2-core bench machine) beside ~1 ms per alert. A worker that claims again
-# as soon as it is done takes what arrived meanwhile: under 400 SMS a second that is 4-6 a
-# batch, and the fixed cost doubles the CPU per alert, CPU the web server then lacks
+# Each intake batch has a fixed cost (its claim, a dozen reads, short transactions) beside about
+# a millisecond per alert: in-process on SQLite 1.7–1.8 ms of CPU per alert at 10 a batch,
+# 0.95–1.02 at 50. A worker that claims again as soon as it is done takes what arrived meanwhile,
+# a handful under 400 SMS a second, and spends on fixed costs CPU the web server then lacks
 # (docs/performance.md). Waiting 50 ms after a partial batch lets the next one fill; an alert
 # waits at most that much longer, well under an idle poll.
 LINGER = 0.05
+MAX_WAIT = 60.0  # seconds: a longer poll or linger leaves SMS waiting for their alerts
 
 
 class Command(BaseCommand):
@@ -40,6 +41,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        for name in ("poll", "linger"):
+            if not 0 <= options[name] <= MAX_WAIT:
+                raise CommandError(f"--{name} must be between 0 and {MAX_WAIT:g} seconds")
         stop = {"now": False}
 
         def request_stop(signum: int, frame: Any) -> None:
