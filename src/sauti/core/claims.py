@@ -47,10 +47,10 @@ def claim_batch(
     ops = connection.ops
     table = ops.quote_name(model._meta.db_table)
     state, lease = ops.quote_name(state_column), ops.quote_name(lease_column)
-    marks = ", ".join(["%s"] * len(ready))
-    free = f"{state} IN ({marks}) AND ({lease} IS NULL OR {lease} <= %s)"
     at, held = ops.adapt_datetimefield_value(now), ops.adapt_datetimefield_value(until)
     if connection.vendor == "postgresql":
+        marks = ", ".join(["%s"] * len(ready))
+        free = f"{state} IN ({marks}) AND ({lease} IS NULL OR {lease} <= %s)"
         sql = (
             f"WITH picked AS MATERIALIZED (SELECT id FROM {table} WHERE {free} "  # noqa: S608
             f"ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED) "
