@@ -58,7 +58,7 @@ from sauti.channels.outbound import (
 )
 from sauti.channels.pseudonyms import new_pseudonym
 from sauti.core.bulk import execute_many, insert_many
-from sauti.core.claims import claim_batch
+from sauti.core.claims import claim_batch, ready_condition
 from sauti.core.crypto import seal, unseal
 from sauti.core.jobs import backoff, error_summary
 
@@ -354,30 +354,13 @@ def _find_reporters(items: list[_Item]) -> None:
 
 def _flag_floods(items: list[_Item]) -> None:
     """More than FLOOD_LIMIT messages from one number within FLOOD_WINDOW: flag RATE_LIMITED
-    (stored and attached to the sender's latest alert, never dropped). One grouped count of what
-    came before the batch; the batch's own messages are added in order."""
+    (stored and attached to the sender's latest alert, never dropped). What came before the
+    batch is counted per number in two grouped reads (``_earlier_counts``); the batch's own
+    messages are added in order."""
     senders = [i for i in items if i.message.sender_hash]
     if not senders:
         return
-    window = timedelta(seconds=conf.FLOOD_WINDOW)
-    since = min(i.message.stored_at for i in senders) - window
-    first_id = min(i.message.pk for i in senders)
-    before = dict(
-        # ``id + 0``: the same rows as ``id < first_id``, but not a condition an index can serve.
-        # As a plain ``id <`` PostgreSQL ANDs a bitmap of the primary key's whole range below the
-        # batch (every message ever stored, and each update's dead entry) with the sender index:
-        # 4 ms a batch after 14,000 messages, most of the database's time per alert
-        # (docs/performance.md). The (sender, stored) index alone reads a few rows per sender.
-        InboundMessage.objects.alias(seq=F("id") + 0)
-        .filter(
-            sender_hash__in={i.message.sender_hash for i in senders},
-            stored_at__gte=since,
-            seq__lt=first_id,
-        )
-        .values("sender_hash")
-        .annotate(n=Count("id"))
-        .values_list("sender_hash", "n")
-    )
+    before = _earlier_counts(senders)
     seen: dict[str, int] = defaultdict(int)
     for item in senders:
         key = item.message.sender_hash
@@ -385,6 +368,64 @@ def _flag_floods(items: list[_Item]) -> None:
         if before.get(key, 0) + seen[key] >= conf.FLOOD_LIMIT and "RATE_LIMITED" not in flags:
             item.message.flags = [*flags, "RATE_LIMITED"]
         seen[key] += 1
+
+
+def _earlier_counts(senders: list[_Item]) -> dict[str, int]:
+    """How many messages each sender's number sent within the window before the batch.
+
+    There is no index on the sender (every webhook would write one more page at a random place,
+    ``InboundMessage.Meta``): messages already linked are found through their reporter, on the
+    (reporter, stored) index; messages still in the queue (unlinked: stored, or failed and
+    waiting for a retry) on the queue's own small partial index. The two sets do not overlap
+    (the second has no reporter) and, between them, hold every earlier message of the window
+    but the few left FAILED for a person, and a number's messages linked to a reporter it no
+    longer belongs to."""
+    hashes = {i.message.sender_hash for i in senders}
+    reporters = {i.reporter.pk for i in senders if i.reporter is not None}
+    since = min(i.message.stored_at for i in senders) - timedelta(seconds=conf.FLOOD_WINDOW)
+    first_id = min(i.message.pk for i in senders)
+    counts: dict[str, int] = defaultdict(int)
+    if reporters:
+        linked = (
+            # ``id + 0``: the same rows as ``id < first_id``, but not a condition an index can
+            # serve. As a plain ``id <`` PostgreSQL ANDs a bitmap of the primary key's whole
+            # range below the batch (every message ever stored) with the reporter index: most
+            # of the database's time per alert (docs/performance.md).
+            InboundMessage.objects.alias(seq=F("id") + 0)
+            .filter(
+                reporter_id__in=reporters,
+                stored_at__gte=since,
+                seq__lt=first_id,
+                sender_hash__in=hashes,
+            )
+            .values("sender_hash")
+            .annotate(n=Count("id"))
+            .values_list("sender_hash", "n")
+        )
+        for key, n in linked:
+            counts[key] += n
+    for key, n in _queued_counts(hashes, since, first_id):
+        counts[key] += n
+    return counts
+
+
+def _queued_counts(hashes: set[str], since: datetime, first_id: int) -> list[tuple[str, int]]:
+    """Per number, its unlinked messages still in the queue before ``first_id`` (as a rule none:
+    one worker links in id order; an earlier message that failed and waits for its retry, or a
+    batch another worker holds). The ready states are written into the statement so that
+    SQLite reads the queue's partial index (``core.claims``), not the whole table."""
+    table = connection.ops.quote_name(InboundMessage._meta.db_table)
+    marks = ", ".join(["%s"] * len(hashes))
+    sql = (
+        f"SELECT sender_hash, COUNT(*) FROM {table} "  # noqa: S608 - names and states are ours
+        f"WHERE {ready_condition('processing_state', _READY)} AND id < %s "
+        f"AND reporter_id IS NULL AND stored_at >= %s AND sender_hash IN ({marks}) "
+        "GROUP BY sender_hash"
+    )
+    at = connection.ops.adapt_datetimefield_value(since)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [first_id, at, *sorted(hashes)])
+        return [(str(key), int(n)) for key, n in cursor.fetchall()]
 
 
 def _prepare(item: _Item, places: PlaceBatch) -> Alert:

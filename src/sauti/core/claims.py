@@ -63,7 +63,7 @@ def claim_batch(
         # only when it can prove the query's condition implies the index's, which it cannot do
         # with parameters. Bound, every claim scanned the whole table (2.9 ms at 12,500 messages,
         # growing with every SMS ever stored; 0.03 ms on the index).
-        free = f"{_states(state, ready)} AND ({lease} IS NULL OR {lease} <= %s)"
+        free = f"{ready_condition(state, ready)} AND ({lease} IS NULL OR {lease} <= %s)"
         if not _any_ready(table, free, [at]):
             return []
         sql = (
@@ -81,9 +81,10 @@ def claim_batch(
         return sorted(row[0] for row in rows)
 
 
-def _states(column: str, ready: Sequence[str]) -> str:
+def ready_condition(column: str, ready: Sequence[str]) -> str:
     """``column = 'A'`` or ``column IN ('A', 'B')``, as the partial indexes are written (our own
-    state names, checked: nothing from outside is ever written into SQL)."""
+    state names, checked: nothing from outside is ever written into SQL). For a query that
+    should read a queue's partial index on SQLite."""
     for name in ready:
         if not name.isidentifier() or not name.isupper():
             raise ValueError(f"not a state name: {name!r}")
