@@ -353,63 +353,58 @@ def _find_reporters(items: list[_Item]) -> None:
 
 
 def _flag_floods(items: list[_Item]) -> None:
-    """More than FLOOD_LIMIT messages from one number within FLOOD_WINDOW: flag RATE_LIMITED
+    """More than FLOOD_LIMIT messages from one sender within FLOOD_WINDOW: flag RATE_LIMITED
     (stored and attached to the sender's latest alert, never dropped). What came before the
-    batch is counted per number in two grouped reads (``_earlier_counts``); the batch's own
-    messages are added in order."""
+    batch is counted in two grouped reads (``_earlier_counts``); the batch's own messages are
+    added in order. A sender is the reporter behind the number once known (a focal point's
+    numbers count together), else the number."""
     senders = [i for i in items if i.message.sender_hash]
     if not senders:
         return
-    before = _earlier_counts(senders)
-    seen: dict[str, int] = defaultdict(int)
+    linked, queued = _earlier_counts(senders)
+    seen: dict[object, int] = defaultdict(int)
     for item in senders:
-        key = item.message.sender_hash
+        number = item.message.sender_hash
+        reporter = item.reporter.pk if item.reporter is not None else None
+        who: object = number if reporter is None else reporter
+        before = queued.get(number, 0) + (0 if reporter is None else linked.get(reporter, 0))
         flags = item.message.flags or []
-        if before.get(key, 0) + seen[key] >= conf.FLOOD_LIMIT and "RATE_LIMITED" not in flags:
+        if before + seen[who] >= conf.FLOOD_LIMIT and "RATE_LIMITED" not in flags:
             item.message.flags = [*flags, "RATE_LIMITED"]
-        seen[key] += 1
+        seen[who] += 1
 
 
-def _earlier_counts(senders: list[_Item]) -> dict[str, int]:
-    """How many messages each sender's number sent within the window before the batch.
+def _earlier_counts(senders: list[_Item]) -> tuple[dict[int, int], dict[str, int]]:
+    """The senders' messages within the window before the batch: linked ones per reporter,
+    still-queued ones per number.
 
-    There is no index on the sender (every webhook would write one more page at a random place,
-    ``InboundMessage.Meta``): messages already linked are found through their reporter, on the
-    (reporter, stored) index; messages still in the queue (unlinked: stored, or failed and
-    waiting for a retry) on the queue's own small partial index. The two sets do not overlap
-    (the second has no reporter) and, between them, hold every earlier message of the window
-    but the few left FAILED for a person, and a number's messages linked to a reporter it no
-    longer belongs to."""
-    hashes = {i.message.sender_hash for i in senders}
+    There is no index on the number (every webhook would write one more page at a random place,
+    ``InboundMessage.Meta``): linked messages are counted on the (reporter, stored) index
+    alone, never reading the table; messages still in the queue (stored, or failed and waiting
+    for a retry: no reporter yet) on the queue's own small partial index. The two never overlap
+    and, between them, hold every earlier message of the window but the few left FAILED for a
+    person."""
     reporters = {i.reporter.pk for i in senders if i.reporter is not None}
     since = min(i.message.stored_at for i in senders) - timedelta(seconds=conf.FLOOD_WINDOW)
     first_id = min(i.message.pk for i in senders)
-    counts: dict[str, int] = defaultdict(int)
+    linked: dict[int, int] = {}
     if reporters:
-        linked = (
+        linked = dict(
             # ``id + 0``: the same rows as ``id < first_id``, but not a condition an index can
             # serve. As a plain ``id <`` PostgreSQL ANDs a bitmap of the primary key's whole
             # range below the batch (every message ever stored) with the reporter index: most
             # of the database's time per alert (docs/performance.md).
             InboundMessage.objects.alias(seq=F("id") + 0)
-            .filter(
-                reporter_id__in=reporters,
-                stored_at__gte=since,
-                seq__lt=first_id,
-                sender_hash__in=hashes,
-            )
-            .values("sender_hash")
+            .filter(reporter_id__in=reporters, stored_at__gte=since, seq__lt=first_id)
+            .values("reporter_id")
             .annotate(n=Count("id"))
-            .values_list("sender_hash", "n")
+            .values_list("reporter_id", "n")
         )
-        for key, n in linked:
-            counts[key] += n
-    for key, n in _queued_counts(hashes, since, first_id):
-        counts[key] += n
-    return counts
+    hashes = {i.message.sender_hash for i in senders}
+    return linked, _queued_counts(hashes, since, first_id)
 
 
-def _queued_counts(hashes: set[str], since: datetime, first_id: int) -> list[tuple[str, int]]:
+def _queued_counts(hashes: set[str], since: datetime, first_id: int) -> dict[str, int]:
     """Per number, its unlinked messages still in the queue before ``first_id`` (as a rule none:
     one worker links in id order; an earlier message that failed and waits for its retry, or a
     batch another worker holds). The ready states are written into the statement so that
@@ -425,7 +420,7 @@ def _queued_counts(hashes: set[str], since: datetime, first_id: int) -> list[tup
     at = connection.ops.adapt_datetimefield_value(since)
     with connection.cursor() as cursor:
         cursor.execute(sql, [first_id, at, *sorted(hashes)])
-        return [(str(key), int(n)) for key, n in cursor.fetchall()]
+        return {str(key): int(n) for key, n in cursor.fetchall()}
 
 
 def _prepare(item: _Item, places: PlaceBatch) -> Alert:
