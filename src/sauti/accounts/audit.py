@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.db.models import Model
@@ -59,6 +60,12 @@ def record(action: str, **kwargs: Any) -> AuditEvent:
     return created
 
 
-def record_many(events: list[AuditEvent]) -> None:
-    """Append many events in one statement (intake records one per alert of a batch)."""
-    insert_many(events)
+def record_many(
+    events: list[AuditEvent],
+    *,
+    rows: list[list[Any]] | None = None,
+    later: Collection[str] = (),
+) -> None:
+    """Append many events in one statement (intake records one per alert of a batch); ``rows``
+    and ``later`` as ``core.bulk.insert_many`` takes them (values encoded beforehand)."""
+    insert_many(events, rows=rows, later=later)

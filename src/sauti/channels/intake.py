@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
@@ -57,7 +57,7 @@ from sauti.channels.outbound import (
     outbound_queue_many,
 )
 from sauti.channels.pseudonyms import new_pseudonym
-from sauti.core.bulk import execute_many, insert_many
+from sauti.core.bulk import encode_rows, execute_many, insert_many
 from sauti.core.claims import claim_batch, ready_condition
 from sauti.core.crypto import seal, unseal
 from sauti.core.jobs import backoff, error_summary
@@ -83,6 +83,8 @@ State = InboundMessage.State
 _READY = (State.STORED, State.ERROR)
 _DONE = (State.LINKED, State.IGNORED_SPAM)
 _ALERT_FLAGS = ("RATE_LIMITED", "BAD_ENCODING", "TRUNCATED", "EMPTY")
+# What an acknowledgement learns when its alert is inserted, in the same transaction.
+_ACK_LATER = ("related_alert",)
 
 # Other apps route some inbound texts to themselves (e.g. response: "OK 7KQ2MX" acknowledges a
 # transmission). A route returns the alert the text belongs to, or None to let intake go on.
@@ -261,6 +263,7 @@ def _process(batch: list[InboundMessage], *, send_acks: bool = False) -> None:
         item.alert = _prepare(item, places)
     staged, acks = _stage(common)
     started = _lease_to_self(acks) if send_acks else []
+    ack_rows = encode_rows(acks, later=_ACK_LATER)  # leased first: the lease is in the row
     with transaction.atomic():
         # Lock every row of the batch (PostgreSQL; SQLite's write lock is already held) and read
         # its state again: a processor whose lease ran out while it worked may have linked some.
@@ -270,7 +273,7 @@ def _process(batch: list[InboundMessage], *, send_acks: bool = False) -> None:
             .values_list("pk", "processing_state")
         )
         done = {pk for pk, state in states.items() if state in _DONE}
-        _write_common([i for i in common if i.message.pk not in done], staged, acks)
+        _write_common([i for i in common if i.message.pk not in done], staged, acks, ack_rows)
         in_common = {id(i) for i in common}
         for item in items:
             if id(item) in in_common or item.message.pk in done or _routed(item):
@@ -327,18 +330,27 @@ def _stage(common: list[_Item]) -> tuple[StagedAlerts, list[OutboundMessage]]:
     return alerts_stage(alerts), outbound_messages(_acks(common))
 
 
-def _write_common(kept: list[_Item], staged: StagedAlerts, acks: list[OutboundMessage]) -> None:
+def _write_common(
+    kept: list[_Item],
+    staged: StagedAlerts,
+    acks: list[OutboundMessage],
+    ack_rows: list[list[Any]],
+) -> None:
     """Insert the staged rows of the common messages still to link (all of them but in a lease
-    race) and link the messages to their alerts."""
+    race) and link the messages to their alerts. ``ack_rows``: the acknowledgements' values
+    but their alert's id, encoded before the transaction."""
     if len(kept) < len(staged.alerts):
         alive = {id(i.alert) for i in kept}
         staged = staged.only(lambda alert: id(alert) in alive)
-        acks = [m for m in acks if id(m.related_alert) in alive]
+        pairs = [
+            (m, r) for m, r in zip(acks, ack_rows, strict=True) if id(m.related_alert) in alive
+        ]
+        acks, ack_rows = [m for m, _ in pairs], [r for _, r in pairs]
     if not kept:
         return
     alerts_write(staged)
     _link(kept)
-    insert_many(acks)
+    insert_many(acks, rows=ack_rows, later=_ACK_LATER)
 
 
 def _find_reporters(items: list[_Item]) -> None:

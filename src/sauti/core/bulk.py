@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
 from typing import Any
@@ -208,12 +208,41 @@ def insert_fields(model: type[Model], alias: str = DEFAULT_DB_ALIAS) -> list[Fie
     return _encoders(model, alias)[0]
 
 
-def encode_rows(objs: Sequence[Model], alias: str = DEFAULT_DB_ALIAS) -> list[list[Any]]:
-    """The values ``insert_many`` sends for ``objs`` (all of one model), in its column order."""
+def encode_rows(
+    objs: Sequence[Model], alias: str = DEFAULT_DB_ALIAS, *, later: Collection[str] = ()
+) -> list[list[Any]]:
+    """The values ``insert_many`` sends for ``objs`` (all of one model), in its column order.
+
+    ``later``: names of fields whose value is not known yet — a foreign key to an object that is
+    inserted in the same transaction, just before. They are left None here and encoded by
+    ``insert_many(…, later=…)``, so the rest of the row can be built before the transaction
+    (intake: outside SQLite's write lock)."""
     if not objs:
         return []
-    _fields, encoders = _encoders(type(objs[0]), alias)
+    fields, encoders = _encoders(type(objs[0]), alias)
+    if later:
+        unknown = set(later) - {f.name for f in fields}
+        if unknown:
+            raise ValueError(f"encode_rows: no such fields: {', '.join(sorted(unknown))}")
+        encoders = [_none if f.name in later else e for f, e in zip(fields, encoders, strict=True)]
     return [[encode(obj) for encode in encoders] for obj in objs]
+
+
+def _none(obj: Model) -> None:
+    return None
+
+
+def _fill_later(
+    objs: Sequence[Model], rows: list[list[Any]], later: Collection[str], alias: str
+) -> None:
+    """Encode the ``later`` fields of rows built by ``encode_rows(…, later=…)``, now."""
+    fields, encoders = _encoders(type(objs[0]), alias)
+    columns = [(i, encoders[i]) for i, f in enumerate(fields) if f.name in later]
+    if len(columns) != len(set(later)):
+        raise ValueError(f"insert_many: not all of {sorted(later)} are fields")
+    for obj, row in zip(objs, rows, strict=True):
+        for i, encode in columns:
+            row[i] = encode(obj)
 
 
 def fetch_one_prepared(sql: str, params: Sequence[Any]) -> Any:
@@ -243,9 +272,12 @@ def _preparing(raw: Any) -> Iterator[None]:
         raw.prepare_threshold = threshold
 
 
-def insert_many(objs: Sequence[Model], *, rows: list[list[Any]] | None = None) -> None:
+def insert_many(
+    objs: Sequence[Model], *, rows: list[list[Any]] | None = None, later: Collection[str] = ()
+) -> None:
     """Insert ``objs`` (all of one model, not yet saved) and set their primary keys. ``rows``:
-    their values encoded earlier by ``encode_rows`` (outside a transaction, say), or None."""
+    their values encoded earlier by ``encode_rows`` (outside a transaction, say), or None;
+    ``later``: the fields ``encode_rows`` left for now (their values are read from ``objs``)."""
     if not objs:
         return
     # The wrapper itself, not the ``connection`` proxy: a proxy attribute read costs a
@@ -259,6 +291,8 @@ def insert_many(objs: Sequence[Model], *, rows: list[list[Any]] | None = None) -
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     pk = quote(str(meta.pk.column)) if meta.pk is not None else "id"
     values = rows if rows is not None else encode_rows(objs, db.alias)
+    if rows is not None and later:
+        _fill_later(objs, values, later, db.alias)
     head = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608 - names are ours
     if db.vendor == "postgresql":
         # Multi-row VALUES with thousands of placeholders is slow to parse on the client (psycopg
