@@ -145,3 +145,21 @@ def test_the_connection_keeps_its_busy_timeout_after_leading(probe):
     with connection.cursor() as c:
         c.execute("PRAGMA busy_timeout")
         assert c.fetchone()[0] > 0
+
+
+def test_a_busy_lock_is_tried_again_every_millisecond(monkeypatch):
+    """Waiting for a worker's batch (~10 ms), the webhooks must not wake long after it ends:
+    pauses of 0.5 ms, then 1 ms, never longer (SQLite's own handler sleeps up to 100 ms)."""
+    from sauti.core import group_commit
+
+    pauses: list[float] = []
+    monkeypatch.setattr(group_commit.time, "sleep", pauses.append)
+    tries = iter([True] * 8 + [False])
+
+    def run() -> str:
+        if next(tries):
+            raise sqlite3.OperationalError("database is locked")
+        return "stored"
+
+    assert group_commit.with_busy_retry(run) == "stored"
+    assert pauses == [0.0005] + [0.001] * 7
