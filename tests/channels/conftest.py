@@ -143,3 +143,15 @@ def post_generic(
     if process:
         intake_drain()
     return response
+
+
+def sqlite_reads(sql: str, params: Any) -> list[str]:
+    """The table and index reads of SQLite's plan for ``sql`` (``SCAN …`` / ``SEARCH …`` steps)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = [str(row[-1]) for row in cursor.fetchall()]
+    reads = [step for step in plan if step.startswith(("SCAN", "SEARCH"))]
+    assert reads, plan
+    return reads

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from sauti.channels.models import Channel, InboundMessage, OutboundMessage
 from sauti.channels.outbound import outbound_claim
 
-from .conftest import post_generic
+from .conftest import post_generic, sqlite_reads
 from .test_ack_direct_send import _store
 
 pytestmark = pytest.mark.django_db
@@ -122,10 +122,6 @@ def test_sqlite_claims_read_the_queue_index_not_the_table(client, generic_channe
             assert bool(taken) is ready
             assert statements
             for sql, params in statements:
-                with connection.cursor() as cursor:
-                    cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-                    plan = [str(row[-1]) for row in cursor.fetchall()]
-                reads = [step for step in plan if step.startswith(("SCAN", "SEARCH"))]
-                assert reads, plan
+                reads = sqlite_reads(sql, params)
                 for step in reads:
-                    assert index in step or "PRIMARY KEY" in step or "rowid" in step, plan
+                    assert index in step or "PRIMARY KEY" in step or "rowid" in step, reads

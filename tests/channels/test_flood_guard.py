@@ -15,7 +15,7 @@ from sauti.channels import conf, intake
 from sauti.channels.models import Channel, InboundMessage, ReporterPhone
 from sauti.channels.services import normalise_phone, phone_hash, reporter_enrol
 
-from .conftest import post_generic
+from .conftest import post_generic, sqlite_reads
 
 pytestmark = pytest.mark.django_db
 
@@ -136,13 +136,9 @@ def test_sqlite_counts_read_indexes_not_the_table(client, generic_channel, limit
         intake.intake_drain()
     assert len(statements) == 2  # linked through the reporter, queued through the queue
     for sql, params in statements:
-        with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-            plan = [str(row[-1]) for row in cursor.fetchall()]
-        reads = [step for step in plan if step.startswith(("SCAN", "SEARCH"))]
-        assert reads, plan
+        reads = sqlite_reads(sql, params)
         for step in reads:
-            assert "inbound_reporter_stored" in step or "inbound_to_process" in step, plan
+            assert "inbound_reporter_stored" in step or "inbound_to_process" in step, reads
             if "inbound_reporter_stored" in step:  # the index alone: no table row read
-                assert "COVERING INDEX" in step, plan
+                assert "COVERING INDEX" in step, reads
     assert _flagged() == [False, False, False, True, True]
