@@ -64,8 +64,9 @@ from sauti.core.jobs import backoff, error_summary
 
 log = logging.getLogger(__name__)
 
-# A batch holds SQLite's write lock ~0.3 ms per message while it writes (docs/performance.md): 50
-# keep webhooks waiting about fifteen milliseconds at most (25 and 100 measured no better).
+# A batch holds SQLite's write lock ~0.2 ms per message while it writes (docs/performance.md): 50
+# keep webhooks waiting about ten milliseconds at most (25 and 100 measured no better; 100 again
+# on 12-03, fourth session: 18% less worker CPU an alert, 48% against 51% of the baseline).
 # PostgreSQL has no such lock, and a batch's fixed cost (a dozen reads, the numbering, the
 # escalation scan) is shared by more messages at 150: the worker's CPU per alert 1.20–1.26 →
 # 0.99–1.05 ms (3,000 alerts, alternating), the bench's ratio 48% → 58%.
