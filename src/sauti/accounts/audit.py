@@ -9,7 +9,7 @@ from django.db.models import Model
 from django.http import HttpRequest
 
 from sauti.accounts.models import AuditEvent, User
-from sauti.core.bulk import insert_many
+from sauti.core.bulk import build, insert_many
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -39,7 +39,8 @@ def event(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-    return AuditEvent(
+    return build(
+        AuditEvent,
         actor=user,
         actor_username=actor_username or (user.username if user else ""),
         action=action,

@@ -25,7 +25,7 @@ from sauti.alerts.parsing import PARSER_VERSION, Parsed, parse
 from sauti.alerts.place_step import PlaceBatch, PlaceOutcome, resolve_place
 from sauti.alerts.taxonomy import THREAT_LABELS, THREAT_TYPES
 from sauti.alerts.workflow import initial_rows, prepare_new
-from sauti.core.bulk import encode_rows, insert_many
+from sauti.core.bulk import build, encode_rows, insert_many
 from sauti.core.crypto import seal
 from sauti.places.models import AdminUnit
 
@@ -180,7 +180,8 @@ def alert_prepare(
     """
     parsed = parse(text, now=_local(received_at), language_hint=language_hint)
     place = resolve_place(parsed.place_text, country=area.country_iso2, area=area, batch=places)
-    alert = Alert(
+    alert = build(
+        Alert,
         received_at=received_at,
         channel=channel,
         reporter=reporter,

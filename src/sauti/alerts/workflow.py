@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sauti.accounts import access, audit
 from sauti.accounts.roles import Role
+from sauti.core.bulk import build
 
 
 class AlertState(models.TextChoices):
@@ -302,8 +303,13 @@ def _initial_rows(alert: Any, user: Any) -> list[Any]:
     from sauti.alerts.models import AlertTransition
 
     rows = [
-        AlertTransition(
-            alert=alert, from_state="", to_state=S.RECEIVED, by=user, at=alert.received_at
+        build(
+            AlertTransition,
+            alert=alert,
+            from_state="",
+            to_state=S.RECEIVED,
+            by=user,
+            at=alert.received_at,
         )
     ]
     if alert.state == S.CALLBACK_PENDING:

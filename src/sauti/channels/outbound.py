@@ -20,7 +20,7 @@ from sauti.alerts.models import Alert
 from sauti.channels.credentials import channel_credentials
 from sauti.channels.gateways import GatewayError, get_gateway, status_hook_url
 from sauti.channels.models import Channel, OutboundMessage, Reporter, ReporterPhone
-from sauti.core.bulk import execute_many, insert_many
+from sauti.core.bulk import build, execute_many, insert_many
 from sauti.core.claims import claim_batch
 from sauti.core.crypto import unseal
 from sauti.core.jobs import backoff, error_summary
@@ -53,7 +53,8 @@ def outbound_messages(rows: list[OutboundRow]) -> list[OutboundMessage]:
     for reporter, channel, purpose, body, language, alert in rows:
         blocked = reporter.do_not_contact or reporter.status != Reporter.Status.ACTIVE
         messages.append(
-            OutboundMessage(
+            build(
+                OutboundMessage,
                 to_reporter=reporter,
                 channel=channel,
                 purpose=purpose,

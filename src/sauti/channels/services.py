@@ -43,7 +43,7 @@ from sauti.channels.models import (
 from sauti.channels.outbound import outbound_queue
 from sauti.channels.pseudonyms import new_pseudonym
 from sauti.core import group_commit
-from sauti.core.bulk import encode_rows, fetch_one_prepared, insert_fields
+from sauti.core.bulk import build, encode_rows, fetch_one_prepared, insert_fields
 from sauti.core.crypto import lookup_hash, seal, unseal
 from sauti.places.models import AdminUnit
 
@@ -383,7 +383,8 @@ def inbound_store(
     now = timezone.now()
     # PostgreSQL text cannot hold NUL and an id is no place for control characters.
     key = "".join(c for c in value.external_id if c >= " ")[:200] or "sha256:empty"
-    message = InboundMessage(
+    message = build(
+        InboundMessage,
         channel=channel,
         kind=value.kind,
         external_id=key,

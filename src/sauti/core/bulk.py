@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import (
@@ -43,6 +43,68 @@ from django.db.models import (
 
 # PostgreSQL allows 65,535 parameters per statement; SQLite ≥ 3.32 allows 32,766.
 _MAX_PARAMS = 30_000
+
+
+_MISSING = object()
+M = TypeVar("M", bound=Model)
+
+
+@cache
+def _slots(
+    model: type[Model],
+) -> tuple[
+    tuple[tuple[str, str, Field | None, Any, Callable[[], Any] | None], ...], frozenset[str]
+]:
+    """Per concrete field of ``model``, in order: (name, attname, the foreign key when the value
+    may be given as an object, constant default, default factory); and every accepted keyword."""
+    slots = []
+    for field in model._meta.concrete_fields:
+        relation = field if field.is_relation else None
+        if field.has_default() and not callable(field.default):
+            constant, factory = field.default, None  # shared, as Django's own default is
+        elif field.has_default() or field.has_db_default():
+            constant, factory = None, field.get_default
+        else:
+            constant, factory = field.get_default(), None  # None or ""
+        slots.append((field.name, field.attname, relation, constant, factory))
+    names = frozenset(n for slot in slots for n in slot[:2])
+    return tuple(slots), names
+
+
+def build(model: type[M], **values: Any) -> M:
+    """``model(**values)``, but through the positional path Django uses for rows read from the
+    database: its keyword path costs ~1 µs per field (a default looked up, a dict popped, an
+    exception raised and caught), 45 µs for an alert of 41 fields against ~15 here, and intake
+    builds five objects per SMS. The result is the same object (tests compare the two): related
+    objects go through their descriptor, as Django's keyword path sends them; unknown keywords
+    raise TypeError."""
+    slots, names = _slots(model)
+    unknown = values.keys() - names
+    if unknown:
+        raise TypeError(
+            f"{model.__name__}() got unexpected keyword arguments: "
+            f"{', '.join(repr(n) for n in sorted(unknown))}"
+        )
+    args: list[Any] = []
+    related: list[tuple[Field, Any]] = []
+    get = values.get
+    for name, attname, relation, constant, factory in slots:
+        value = get(name, _MISSING)
+        if value is _MISSING:
+            value = get(attname, _MISSING)
+            if value is _MISSING:
+                value = constant if factory is None else factory()
+        elif relation is not None:
+            related.append((relation, value))
+            value = None
+        args.append(value)
+    obj = model(*args)
+    for relation, value in related:
+        if value is None:  # what the descriptor does for None on a new object, minus its reads
+            relation.set_cached_value(obj, None)  # type: ignore[attr-defined]
+        else:
+            setattr(obj, relation.name, value)
+    return obj
 
 
 def execute_many(sql: str, rows: Sequence[Sequence[Any]], *, returning: bool = False) -> list[Any]:
