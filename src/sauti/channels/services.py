@@ -422,18 +422,32 @@ def _insert_sql(vendor: str) -> str:
     return sql
 
 
+@cache
+def _group_insert() -> group_commit.Insert:
+    """The raw message's INSERT as the server's threads share it on SQLite: the sealed raw
+    request is the witness (its nonce is new on every delivery, retries included)."""
+    return group_commit.Insert(
+        table=InboundMessage._meta.db_table,
+        columns=tuple(str(f.column) for f in insert_fields(InboundMessage)),
+        key=("channel_id", "external_id"),
+        witness="raw_sealed",
+    )
+
+
 def _insert_raw(message: InboundMessage) -> int | None:
-    """One ``INSERT … ON CONFLICT DO NOTHING RETURNING id`` (SQLite ≥ 3.35, PostgreSQL): the id,
-    or None when the (channel, key) pair is already stored. Written by hand because it is the
-    hot path of every SMS: the ORM's compiler costs more than the statement, and a conflict needs
-    no savepoint, inside a caller's transaction or not."""
+    """One ``INSERT … ON CONFLICT DO NOTHING`` (SQLite ≥ 3.35, PostgreSQL): the id, or None when
+    the (channel, key) pair is already stored. On SQLite outside a transaction (the webhooks)
+    the row joins the server's other threads' in one statement (``core.group_commit``); else
+    ``RETURNING id``. Written by hand because it is the hot path of every SMS: the ORM's
+    compiler costs more than the statement, and a conflict needs no savepoint, inside a
+    caller's transaction or not."""
     db = connections[DEFAULT_DB_ALIAS]  # the wrapper, not the proxy: one thread-local lookup
-    sql = _insert_sql(db.vendor)
     values = encode_rows([message], db.alias)[0]
     if db.vendor == "sqlite" and not db.in_atomic_block:
         db.ensure_connection()
-        row = group_commit.GROUP.fetch_one(db.connection, sql, values)
-    elif db.vendor == "postgresql":
+        return group_commit.GROUP.insert(db.connection, _group_insert(), values)
+    sql = _insert_sql(db.vendor)
+    if db.vendor == "postgresql":
         row = fetch_one_prepared(sql, values)
     else:
         with db.cursor() as cursor:
