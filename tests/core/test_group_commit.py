@@ -68,16 +68,19 @@ def _hold_write_lock(seconds: float, started: threading.Event) -> threading.Thre
     return thread
 
 
-def _submit_all(group: GroupCommit, values: list[Any]) -> dict[Any, Any]:
-    """Each value inserted from a thread of its own; value → returned row or raised error."""
+def _submit_all(
+    group: GroupCommit, values: list[Any], specs: list[Insert] | None = None
+) -> dict[Any, Any]:
+    """Each value inserted from a thread of its own (with ``specs[i]``, else ``PROBE``); value →
+    returned id or raised error."""
     results: dict[Any, Any] = {}
     lock = threading.Lock()
 
-    def one(value: Any) -> None:
+    def one(value: Any, spec: Insert) -> None:
         db = connections["default"]
         db.ensure_connection()
         try:
-            out: Any = group.insert(db.connection, PROBE, _values(value))
+            out: Any = group.insert(db.connection, spec, _values(value))
         except Exception as exc:
             out = exc
         finally:
@@ -85,7 +88,10 @@ def _submit_all(group: GroupCommit, values: list[Any]) -> dict[Any, Any]:
         with lock:
             results[value] = out
 
-    threads = [threading.Thread(target=one, args=(v,)) for v in values]
+    threads = [
+        threading.Thread(target=one, args=(v, specs[i] if specs else PROBE))
+        for i, v in enumerate(values)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -102,7 +108,7 @@ def test_queued_inserts_are_committed_together_and_each_gets_its_own_row(probe):
     stored = _rows()
     assert set(stored) == set(values)
     assert all(results[v] == stored[v] for v in values)  # each thread got its own id
-    assert group.statements == 12
+    assert group.rows == 12
     assert group.groups < 12  # they waited together and were written together
 
 
@@ -259,3 +265,16 @@ def test_ids_counted_from_the_statement_match_the_stored_rows_after_deletions(pr
     assert all(results[v] == stored[v] for v in results)
     assert min(results.values()) > max(first.values())  # not reused
     assert group.groups < 5 + 6
+
+
+def test_equal_statements_from_different_callers_share_a_group(probe):
+    """Callers that each build their own (equal) description of the INSERT are written together,
+    none left without an outcome."""
+    group = GroupCommit()
+    copies = [Insert(PROBE.table, PROBE.columns, PROBE.key, PROBE.witness) for _ in range(5)]
+    holder = _hold_write_lock(0.3, threading.Event())
+    results = _submit_all(group, [f"e{i}" for i in range(5)], copies)
+    holder.join()
+    stored = _rows()
+    assert results == {f"e{i}": stored[f"e{i}"] for i in range(5)}
+    assert group.groups < 5

@@ -104,8 +104,8 @@ class GroupCommit:
         self._lock = threading.Lock()
         self._waiting: list[_Pending] = []
         self._leading = False
-        self.groups = 0  # how many statements wrote rows (tests and benchmarks read it)
-        self.statements = 0  # how many rows were handed in
+        self.groups = 0  # how many groups were written (tests and benchmarks read it)
+        self.rows = 0  # how many rows they held
 
     def insert(self, raw: sqlite3.Connection, spec: Insert, values: list[Any]) -> int | None:
         """Insert one row (``values`` in ``spec.columns``' order), committed: its id, or None
@@ -137,11 +137,11 @@ class GroupCommit:
             # Busy waits are this module's (``with_busy_retry``), not SQLite's coarse ones.
             raw.execute("PRAGMA busy_timeout = 0")
             try:
-                for spec in dict.fromkeys(item.spec for item in group):
-                    _write_group(raw, spec, [item for item in group if item.spec is spec])
+                for spec in dict.fromkeys(item.spec for item in group):  # equal specs: one
+                    _write_group(raw, spec, [item for item in group if item.spec == spec])
             finally:
                 raw.execute(f"PRAGMA busy_timeout = {settings.SAUTI_SQLITE_BUSY_TIMEOUT_MS:d}")
-            self.statements += len(group)
+            self.rows += len(group)
             self.groups += 1
         except BaseException as exc:
             # Whatever went wrong around the group: a row without an outcome is reported failed
