@@ -35,7 +35,7 @@ from functools import cache
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, OperationalError
+from django.db import IntegrityError, OperationalError, connection
 
 MAX_GROUP = 64  # rows per statement: bounds how long the write lock is held
 MAX_PAUSE = 0.001  # seconds between tries for a lock another process holds (``with_busy_retry``)
@@ -60,7 +60,7 @@ class Insert:
 
 
 def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+    return connection.ops.quote_name(name)  # SQLite's, as every other statement is quoted
 
 
 @cache
